@@ -1,0 +1,56 @@
+/**
+ * The closed catalogue of error codes. Every error the server returns, over REST
+ * (`{ "error": { "code", "message" } }`) or over the WebSocket (`{ "type": "error" }`
+ * frames), uses one of these codes with its HTTP status. `docs/errors.md` lists the
+ * same table; a test keeps the two in sync.
+ */
+export const ERRORS = {
+  invalid_request: { status: 400, message: 'The request is malformed or a field is invalid.' },
+  unauthenticated: { status: 401, message: 'Credentials are missing: send an API key or access token.' },
+  invalid_token: {
+    status: 401,
+    message: 'The access token is malformed, badly signed or not issued by this server.',
+  },
+  token_expired: { status: 401, message: 'The access token has expired.' },
+  token_revoked: { status: 401, message: 'The access token has been revoked.' },
+  invalid_api_key: { status: 401, message: 'The API key is unknown or revoked.' },
+  forbidden: { status: 403, message: 'The caller is not allowed to do this.' },
+  route_not_found: { status: 404, message: 'No such route.' },
+  user_not_found: { status: 404, message: 'No such user.' },
+  thread_not_found: { status: 404, message: 'No such thread, or the caller is not a participant.' },
+  message_not_found: { status: 404, message: 'No such message.' },
+  participant_not_found: { status: 404, message: 'No such participant in this thread.' },
+  api_key_not_found: { status: 404, message: 'No such API key.' },
+  user_exists: { status: 409, message: 'A user with this id already exists.' },
+  tenant_exists: { status: 409, message: 'A tenant with this id already exists.' },
+  client_message_id_conflict: {
+    status: 409,
+    message: 'This clientMessageId was already used for a different message in this thread.',
+  },
+  message_deleted: { status: 409, message: 'The message has been deleted.' },
+  payload_too_large: { status: 413, message: 'The request body is larger than the server accepts.' },
+  message_too_large: { status: 413, message: 'The message content is larger than the limit.' },
+  unsupported_media_type: { status: 415, message: 'Send request bodies as application/json.' },
+  participant_limit: { status: 422, message: 'The thread would exceed its participant limit.' },
+  rate_limited: { status: 429, message: 'Too many requests; retry after the delay in Retry-After.' },
+  internal_error: { status: 500, message: 'An unexpected error occurred.' },
+  service_unavailable: { status: 503, message: 'A dependency of the server is unavailable; retry shortly.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The body of every error response and the `error` member of WebSocket error frames. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Seconds to wait before retrying, present on `rate_limited`. */
+    retryAfter?: number;
+    /** Which field was wrong, when one field is to blame. */
+    field?: string;
+  };
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERRORS, code);
+}
