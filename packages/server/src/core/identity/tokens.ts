@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { IssuedToken, Scope, TokenValidation } from '@parley/protocol';
+import type { Actor, UserActor } from '../actor.js';
+import type { CoreDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { iso } from '../clock.js';
+import { requireAdmin } from '../access.js';
+import { topics } from '../ports/bus.js';
+
+/** The one algorithm this server signs with and the only one it accepts (no `none`, no key confusion). */
+const ALGORITHM = 'HS256';
+const ISSUER = 'parley';
+
+interface Claims {
+  sub: string;
+  tid: string;
+  scp: Scope[];
+  /** The user's token version at issue time; revoking bumps the version. */
+  ver: number;
+}
+
+/** Control messages about one user, sent on the user's bus topic. */
+export type UserControl =
+  { type: 'tokens.revoked' } | { type: 'user.deleted' } | { type: 'joined'; threadId: string; pos: number };
+
+export class Tokens {
+  constructor(private readonly deps: CoreDeps) {}
+
+  async issue(
+    actor: Actor,
+    userId: string,
+    options: { scopes?: Scope[]; expiresInSeconds?: number },
+  ): Promise<IssuedToken> {
+    requireAdmin(actor);
+    const user = await this.deps.store.getUser(actor.tenantId, userId);
+    if (!user) throw new AppError('user_not_found');
+    const scopes = options.scopes ?? ['chat'];
+    if (scopes.includes('admin') && user.role !== 'admin') {
+      throw new AppError(
+        'invalid_request',
+        'The admin scope can only be given to users whose role is admin.',
+        { field: 'scopes' },
+      );
+    }
+    const nowSec = Math.floor(this.deps.clock.now() / 1000);
+    const exp = nowSec + (options.expiresInSeconds ?? this.deps.config.tokenTtlSeconds);
+    const claims: Claims = { sub: user.id, tid: actor.tenantId, scp: scopes, ver: user.tokenVersion };
+    const token = await new SignJWT({ tid: claims.tid, scp: claims.scp, ver: claims.ver })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(ISSUER)
+      .setIssuedAt(nowSec)
+      .setExpirationTime(exp)
+      .setJti(randomBytes(12).toString('base64url'))
+      .sign(this.deps.config.tokenSecret);
+    return { token, expiresAt: iso(exp * 1000), userId: user.id, scopes };
+  }
+
+  /** The user actor for a token, or an `invalid_token` / `token_expired` / `token_revoked` error. */
+  async authenticate(token: string): Promise<UserActor> {
+    const { claims, expiresAt } = await this.verifySignature(token);
+    const user = await this.deps.store.getUser(claims.tid, claims.sub);
+    if (!user) throw new AppError('invalid_token', 'The user of this token no longer exists.');
+    if (user.tokenVersion !== claims.ver) throw new AppError('token_revoked');
+    return {
+      kind: 'user',
+      tenantId: claims.tid,
+      userId: user.id,
+      role: user.role,
+      displayName: user.displayName,
+      scopes: claims.scp,
+      expiresAt,
+    };
+  }
+
+  /** Seed 002's validate step: answers for any token, never throws for a bad one. */
+  async validate(actor: Actor, token: string): Promise<TokenValidation> {
+    requireAdmin(actor);
+    try {
+      const user = await this.authenticate(token);
+      if (user.tenantId !== actor.tenantId) return { valid: false, reason: 'invalid_token' };
+      return {
+        valid: true,
+        subject: user.userId,
+        tenantId: user.tenantId,
+        scopes: [...user.scopes],
+        expiresAt: iso(user.expiresAt),
+      };
+    } catch (err) {
+      if (err instanceof AppError) return { valid: false, reason: err.code };
+      throw err;
+    }
+  }
+
+  /** Revokes every token issued so far to the user and tells live connections to close. */
+  async revokeAll(actor: Actor, userId: string): Promise<void> {
+    requireAdmin(actor);
+    const version = await this.deps.store.bumpTokenVersion(actor.tenantId, userId);
+    if (version === null) throw new AppError('user_not_found');
+    const control: UserControl = { type: 'tokens.revoked' };
+    await this.deps.bus.publish(topics.user(actor.tenantId, userId), control);
+  }
+
+  private async verifySignature(token: string): Promise<{ claims: Claims; expiresAt: number }> {
+    try {
+      const { payload } = await jwtVerify(token, this.deps.config.tokenSecret, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        currentDate: new Date(this.deps.clock.now()),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const { sub, tid, scp, ver, exp } = payload;
+      if (
+        typeof sub !== 'string' ||
+        typeof tid !== 'string' ||
+        typeof ver !== 'number' ||
+        typeof exp !== 'number' ||
+        !Array.isArray(scp) ||
+        !scp.every((s): s is Scope => s === 'chat' || s === 'users.read' || s === 'admin')
+      ) {
+        throw new AppError('invalid_token');
+      }
+      return { claims: { sub, tid, scp, ver }, expiresAt: exp * 1000 };
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new AppError('token_expired');
+      throw new AppError('invalid_token');
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import type { Actor } from './actor.js';
+import type { CoreDeps } from './deps.js';
+import { AppError } from './errors.js';
+import { iso } from './clock.js';
+import { PLATFORM_TENANT_ID, Tenants } from './tenants.js';
+import { ApiKeys, isApiKeySecret } from './identity/api-keys.js';
+import { Tokens } from './identity/tokens.js';
+import { Users } from './identity/users.js';
+import { Threads } from './threads.js';
+import { Participants } from './participants.js';
+import { Messages } from './messages.js';
+import { Receipts } from './receipts.js';
+import { Typing } from './typing.js';
+import { Presence } from './presence.js';
+
+export type { Actor, UserActor } from './actor.js';
+export type { CoreDeps } from './deps.js';
+export type { CoreConfig } from './config.js';
+export type { UserControl } from './identity/tokens.js';
+export { AppError } from './errors.js';
+
+/**
+ * The domain: every action that reads or changes state, grouped by resource.
+ * Transports call these and nothing else.
+ */
+export interface Core {
+  deps: CoreDeps;
+  apiKeys: ApiKeys;
+  tokens: Tokens;
+  users: Users;
+  threads: Threads;
+  participants: Participants;
+  messages: Messages;
+  receipts: Receipts;
+  typing: Typing;
+  presence: Presence;
+  tenants: Tenants;
+  /** The actor for a bearer credential: an API key (`pk_…`) or a user access token. */
+  authenticate(credential: string): Promise<Actor>;
+  /**
+   * On first start (no tenant yet) creates the default tenant and an admin API
+   * key and returns the key's secret, to be shown once. Later starts return null.
+   */
+  bootstrap(options: {
+    tenantName: string;
+    apiKeySecret?: string;
+  }): Promise<{ tenantId: string; apiKey: string } | null>;
+}
+
+export function createCore(deps: CoreDeps): Core {
+  const apiKeys = new ApiKeys(deps);
+  const tokens = new Tokens(deps);
+  return {
+    deps,
+    apiKeys,
+    tokens,
+    users: new Users(deps),
+    threads: new Threads(deps),
+    participants: new Participants(deps),
+    messages: new Messages(deps),
+    receipts: new Receipts(deps),
+    typing: new Typing(deps),
+    presence: new Presence(deps),
+    tenants: new Tenants(deps, apiKeys),
+    async authenticate(credential) {
+      if (credential === '') throw new AppError('unauthenticated');
+      return isApiKeySecret(credential) ? apiKeys.authenticate(credential) : tokens.authenticate(credential);
+    },
+    async bootstrap({ tenantName, apiKeySecret }) {
+      if ((await deps.store.countTenants()) > 0) return null;
+      const tenantId = PLATFORM_TENANT_ID;
+      await deps.store.createTenant({ id: tenantId, name: tenantName, createdAt: iso(deps.clock.now()) });
+      const key = await apiKeys.createForTenant(tenantId, 'bootstrap admin', apiKeySecret);
+      return { tenantId, apiKey: key.secret };
+    },
+  };
+}
