@@ -1,0 +1,158 @@
+import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
+
+/**
+ * The server's whole configuration, read from environment variables in one
+ * place: defaults here, validated at boot, and an unknown `PARLEY_*` variable
+ * is an error (a typo must not silently fall back to a default). Secrets are
+ * separate: the token secret is never printed.
+ */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dataDir: string;
+  /** Origins allowed for browser WebSocket connections; `*` allows any. The server's own origin is always allowed. */
+  allowedOrigins: string[];
+  bootstrapApiKey: string | undefined;
+  tokenTtlSeconds: number;
+  heartbeatIntervalMs: number;
+  sqliteSynchronous: 'full' | 'normal';
+  limits: Limits;
+  secrets: { tokenSecret: string | undefined };
+}
+
+type Spec =
+  | { kind: 'int'; min: number; max: number; apply: (c: ServerConfig, v: number) => void }
+  | { kind: 'string'; apply: (c: ServerConfig, v: string) => void }
+  | { kind: 'enum'; values: readonly string[]; apply: (c: ServerConfig, v: string) => void };
+
+const limit = (key: keyof Limits, min: number, max: number): Spec => ({
+  kind: 'int',
+  min,
+  max,
+  apply: (c, v) => {
+    c.limits[key] = v;
+  },
+});
+
+/** Every variable the server reads, with its bounds. The README's configuration table mirrors this. */
+export const CONFIG_SPEC: Record<string, Spec> = {
+  PORT: { kind: 'int', min: 0, max: 65535, apply: (c, v) => void (c.port = v) },
+  HOST: { kind: 'string', apply: (c, v) => void (c.host = v) },
+  LOG_LEVEL: {
+    kind: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    apply: (c, v) => void (c.logLevel = v as ServerConfig['logLevel']),
+  },
+  PARLEY_DATA_DIR: { kind: 'string', apply: (c, v) => void (c.dataDir = v) },
+  PARLEY_ALLOWED_ORIGINS: {
+    kind: 'string',
+    apply: (c, v) =>
+      void (c.allowedOrigins = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)),
+  },
+  PARLEY_BOOTSTRAP_API_KEY: { kind: 'string', apply: (c, v) => void (c.bootstrapApiKey = v) },
+  PARLEY_TOKEN_SECRET: { kind: 'string', apply: (c, v) => void (c.secrets.tokenSecret = v) },
+  PARLEY_TOKEN_TTL_SECONDS: {
+    kind: 'int',
+    min: 60,
+    max: 30 * 24 * 3600,
+    apply: (c, v) => void (c.tokenTtlSeconds = v),
+  },
+  PARLEY_HEARTBEAT_INTERVAL_MS: {
+    kind: 'int',
+    min: 100,
+    max: 600_000,
+    apply: (c, v) => void (c.heartbeatIntervalMs = v),
+  },
+  PARLEY_SQLITE_SYNCHRONOUS: {
+    kind: 'enum',
+    values: ['full', 'normal'],
+    apply: (c, v) => void (c.sqliteSynchronous = v as 'full' | 'normal'),
+  },
+  PARLEY_MAX_MESSAGE_BYTES: limit('messageContentBytes', 1, 1024 * 1024),
+  PARLEY_MAX_BODY_BYTES: limit('requestBodyBytes', 1024, 16 * 1024 * 1024),
+  PARLEY_MAX_FRAME_BYTES: limit('frameBytes', 1024, 16 * 1024 * 1024),
+  PARLEY_MAX_PARTICIPANTS: limit('participantsPerThread', 2, 100_000),
+  PARLEY_MAX_PAGE_SIZE: limit('maxPageSize', 1, 1000),
+  PARLEY_USER_SEND_RATE: limit('userSendsPerSecond', 1, 1_000_000),
+  PARLEY_THREAD_SEND_RATE: limit('threadSendsPerSecond', 1, 1_000_000),
+  PARLEY_SOCKET_BUFFER_BYTES: limit('socketBufferBytes', 16 * 1024, 1024 * 1024 * 1024),
+  PARLEY_RESUME_MAX_EVENTS: limit('resumeMaxEvents', 10, 1_000_000),
+};
+
+/** Variables read elsewhere or reserved for later releases; named so the unknown-key check knows them. */
+const UNSUPPORTED: Record<string, string> = {
+  DATABASE_URL:
+    'PostgreSQL is not supported by this release yet; unset DATABASE_URL to use the embedded SQLite store.',
+  REDIS_URL: 'Redis is not supported by this release yet; unset REDIS_URL to use the in-process bus.',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function defaultConfig(): ServerConfig {
+  return {
+    port: 8080,
+    host: '0.0.0.0',
+    logLevel: 'info',
+    dataDir: './data',
+    allowedOrigins: [],
+    bootstrapApiKey: undefined,
+    tokenTtlSeconds: 24 * 3600,
+    heartbeatIntervalMs: 25_000,
+    sqliteSynchronous: 'full',
+    limits: { ...DEFAULT_LIMITS },
+    secrets: { tokenSecret: undefined },
+  };
+}
+
+/** Reads the configuration from `env`; throws a ConfigError listing every problem at once. */
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+  const config = defaultConfig();
+  const problems: string[] = [];
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined) continue;
+    const spec = CONFIG_SPEC[name];
+    if (!spec) {
+      if (name in UNSUPPORTED && raw !== '') problems.push(`${name}: ${UNSUPPORTED[name]}`);
+      else if (name.startsWith('PARLEY_'))
+        problems.push(`${name} is not a known setting (see the README's configuration table).`);
+      continue;
+    }
+    const problem = applyOne(config, name, spec, raw);
+    if (problem) problems.push(problem);
+  }
+  if (config.secrets.tokenSecret !== undefined && Buffer.byteLength(config.secrets.tokenSecret) < 32) {
+    problems.push('PARLEY_TOKEN_SECRET must be at least 32 bytes.');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function applyOne(config: ServerConfig, name: string, spec: Spec, raw: string): string | null {
+  switch (spec.kind) {
+    case 'int': {
+      const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+      if (!Number.isSafeInteger(value) || value < spec.min || value > spec.max) {
+        return `${name}="${raw}" must be an integer from ${spec.min} to ${spec.max}.`;
+      }
+      spec.apply(config, value);
+      return null;
+    }
+    case 'enum':
+      if (!spec.values.includes(raw)) return `${name}="${raw}" must be one of: ${spec.values.join(', ')}.`;
+      spec.apply(config, raw);
+      return null;
+    case 'string':
+      if (raw.trim() === '') return `${name} is set but empty.`;
+      spec.apply(config, raw);
+      return null;
+  }
+}

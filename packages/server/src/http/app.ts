@@ -1,0 +1,42 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Core } from '../core/index.js';
+import type { Metrics } from '../metrics.js';
+import { installValidators } from './validation.js';
+import { installErrorHandling } from './errors.js';
+import { installAuth } from './auth.js';
+import { installOpenApi, openApiRoutes } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { identityRoutes } from './routes/identity.js';
+import { threadRoutes } from './routes/threads.js';
+import { messageRoutes } from './routes/messages.js';
+import { tenantRoutes } from './routes/tenants.js';
+
+/** The REST transport: a thin adapter from HTTP onto the domain actions. */
+export async function buildHttp(
+  core: Core,
+  metrics: Metrics,
+  logger: FastifyBaseLogger,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: core.deps.config.limits.requestBodyBytes,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  installValidators(app);
+  installErrorHandling(app);
+  installAuth(app, core);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+  await installOpenApi(app);
+  healthRoutes(app, core, metrics);
+  openApiRoutes(app);
+  tenantRoutes(app, core);
+  identityRoutes(app, core);
+  threadRoutes(app, core);
+  messageRoutes(app, core);
+  return app;
+}
