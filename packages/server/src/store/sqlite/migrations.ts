@@ -1,0 +1,167 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * A schema change. Versions are applied in ascending order, each once, and
+ * recorded in `schema_migrations`; a released migration is never edited, a
+ * change is a new version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE tenants (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      -- Key ids are global: touchApiKey and findApiKeyByHash name no tenant.
+      CREATE TABLE api_keys (
+        id           TEXT PRIMARY KEY,
+        tenant_id    TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        prefix       TEXT NOT NULL,
+        hash         TEXT NOT NULL UNIQUE,
+        created_at   TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at   TEXT
+      );
+      CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at, id) WHERE revoked_at IS NULL;
+
+      CREATE TABLE users (
+        tenant_id     TEXT NOT NULL,
+        id            TEXT NOT NULL,
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        metadata      TEXT NOT NULL DEFAULT '{}',
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        token_version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_id, id)
+      ) WITHOUT ROWID;
+
+      -- A deleted thread keeps its row as a tombstone (deleted_at set) so that
+      -- its ids are never reused and a resuming client learns of the deletion.
+      CREATE TABLE threads (
+        id               TEXT PRIMARY KEY,
+        tenant_id        TEXT NOT NULL,
+        topic            TEXT NOT NULL,
+        metadata         TEXT NOT NULL DEFAULT '{}',
+        created_by       TEXT,
+        idempotency_key  TEXT,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        last_activity_at TEXT NOT NULL,
+        last_seq         INTEGER NOT NULL DEFAULT 0,
+        last_pos         INTEGER NOT NULL DEFAULT 0,
+        deleted_at       TEXT
+      );
+      CREATE INDEX threads_activity ON threads (tenant_id, last_activity_at, id) WHERE deleted_at IS NULL;
+      CREATE UNIQUE INDEX threads_idempotency ON threads (tenant_id, ifnull(created_by, ''), idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+
+      CREATE TABLE participants (
+        thread_id          TEXT NOT NULL REFERENCES threads (id),
+        user_id            TEXT NOT NULL,
+        tenant_id          TEXT NOT NULL,
+        display_name       TEXT NOT NULL,
+        role               TEXT NOT NULL,
+        share_history_time TEXT NOT NULL,
+        joined_at          TEXT NOT NULL,
+        joined_pos         INTEGER NOT NULL,
+        PRIMARY KEY (thread_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX participants_user ON participants (tenant_id, user_id, joined_at);
+      CREATE INDEX participants_order ON participants (thread_id, joined_at, user_id);
+
+      -- One row per participant holding their latest receipt; it goes with the participation.
+      CREATE TABLE receipts (
+        thread_id  TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        tenant_id  TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        read_at    TEXT NOT NULL,
+        PRIMARY KEY (thread_id, user_id),
+        FOREIGN KEY (thread_id, user_id) REFERENCES participants (thread_id, user_id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX receipts_order ON receipts (thread_id, read_at, user_id);
+
+      CREATE TABLE messages (
+        id                  TEXT PRIMARY KEY,
+        tenant_id           TEXT NOT NULL,
+        thread_id           TEXT NOT NULL REFERENCES threads (id),
+        seq                 INTEGER NOT NULL,
+        type                TEXT NOT NULL,
+        content             TEXT NOT NULL,
+        system              TEXT,
+        sender_id           TEXT,
+        sender_display_name TEXT NOT NULL,
+        metadata            TEXT NOT NULL DEFAULT '{}',
+        client_message_id   TEXT,
+        created_at          TEXT NOT NULL,
+        edited_at           TEXT,
+        deleted_at          TEXT,
+        UNIQUE (thread_id, seq),
+        UNIQUE (thread_id, client_message_id)
+      );
+      CREATE INDEX messages_time ON messages (thread_id, created_at);
+
+      -- body is the complete ThreadEvent, exactly as eventsAfter returns it.
+      CREATE TABLE events (
+        thread_id TEXT NOT NULL REFERENCES threads (id),
+        pos       INTEGER NOT NULL,
+        tenant_id TEXT NOT NULL,
+        type      TEXT NOT NULL,
+        body      TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (thread_id, pos)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+/**
+ * Brings the database up to the latest version inside one immediate
+ * transaction, so concurrent openers (several processes) apply each version
+ * once. Returns the versions applied by this call (empty when up to date).
+ * Refuses a database that has versions this code does not know: it was
+ * written by a newer release.
+ */
+export function applyMigrations(db: Database.Database, list: readonly Migration[] = migrations): number[] {
+  const versions = list.map((m) => m.version);
+  if (versions.some((v, i) => i > 0 && v <= versions[i - 1]!)) {
+    throw new Error('migrations must have strictly increasing versions');
+  }
+  const run = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    INTEGER PRIMARY KEY,
+      name       TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )`);
+    const applied = new Set(db.prepare<[], number>('SELECT version FROM schema_migrations').pluck().all());
+    const unknown = [...applied].filter((v) => !versions.includes(v));
+    if (unknown.length > 0) {
+      throw new Error(`database has schema versions unknown to this release: ${unknown.join(', ')}`);
+    }
+    const record = db.prepare(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+    );
+    const done: number[] = [];
+    for (const migration of list) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name);
+      done.push(migration.version);
+    }
+    return done;
+  });
+  return run.immediate();
+}
