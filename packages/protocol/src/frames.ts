@@ -80,9 +80,12 @@ export type ServerFrame =
   | { type: 'caught_up'; replayed: number }
   | {
       type: 'resync_required';
-      /** The thread to refetch over REST; absent when the whole state must be refetched. */
+      /**
+       * The thread to refetch over REST. `too_far_behind`: more missed events than the
+       * resume limit; `unavailable`: a thread the user is not in (deleted, unknown, left).
+       */
       threadId?: string;
-      reason: 'too_far_behind' | 'gap';
+      reason: 'too_far_behind' | 'unavailable';
     }
   | { type: 'ack'; id: string; message?: Message; receipt?: ReadReceipt }
   | ({ type: 'error'; id?: string } & ErrorBody)

@@ -117,7 +117,9 @@ export class Connection {
 
   private write(frame: Buffer): void {
     if (this.closing) return;
-    if (this.socket.bufferedAmount + frame.length > this.maxBufferedBytes) {
+    // Only bytes already waiting count: one large frame to a reader that keeps up is not slowness.
+    const queued = this.socket.bufferedAmount;
+    if (queued > 0 && queued + frame.length > this.maxBufferedBytes) {
       this.close('slow_consumer');
       return;
     }

@@ -235,7 +235,7 @@ export class Gateway {
       joinPos - 1,
       budget,
     );
-    if ('resync' in outcome) connection.send({ type: 'resync_required', threadId, reason: 'too_far_behind' });
+    if ('resync' in outcome) connection.send({ type: 'resync_required', threadId, reason: outcome.resync });
   }
 
   /** Presence goes to the local connections that share a thread with the user. */

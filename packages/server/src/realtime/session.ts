@@ -1,11 +1,11 @@
-import type { ClientFrame, ResumeState, ServerFrame, ThreadEvent } from '@parley/protocol';
+import type { ClientFrame, ResumeState, ServerFrame } from '@parley/protocol';
 import { ERRORS } from '@parley/protocol';
 import type { Core, UserActor } from '../core/index.js';
 import { AppError } from '../core/index.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
 import type { Subscriptions } from './subscriptions.js';
-import { replayThread } from './replay.js';
+import { replayThread, replayUntilRemoval } from './replay.js';
 
 /** What the gateway gives a session: the domain, the subscriptions and the user registry. */
 export interface SessionContext {
@@ -39,7 +39,7 @@ export async function startSession(
   const { store } = ctx.core.deps;
   const threadIds = await store.threadIdsForUser(actor.tenantId, actor.userId);
   const plan = await resumePlan(ctx, actor, threadIds, frame.resume);
-  for (const threadId of plan.keys()) connection.holdThread(threadId);
+  for (const [threadId, step] of plan) if (step.member) connection.holdThread(threadId);
   await Promise.all(threadIds.map((id) => ctx.subscriptions.follow(connection, actor.tenantId, id)));
   if (connection.closing) return;
   const presence = await ctx.core.presence.contactsPresence(actor.tenantId, actor.userId);
@@ -57,16 +57,18 @@ export async function startSession(
   const budget = { remaining: ctx.core.deps.config.limits.resumeMaxEvents };
   let replayed = 0;
   for (const [threadId, step] of plan) {
-    const outcome = await replayThread(
-      store,
-      connection,
-      actor.tenantId,
-      threadId,
-      step.afterPos,
-      budget,
-      step.until,
-    );
-    if ('resync' in outcome) connection.send({ type: 'resync_required', threadId, reason: 'too_far_behind' });
+    const outcome = step.member
+      ? await replayThread(store, connection, actor.tenantId, threadId, step.afterPos, budget)
+      : await replayUntilRemoval(
+          store,
+          connection,
+          actor.tenantId,
+          threadId,
+          actor.userId,
+          step.afterPos,
+          budget,
+        );
+    if ('resync' in outcome) connection.send({ type: 'resync_required', threadId, reason: outcome.resync });
     else replayed += outcome.replayed;
     if (connection.closing) return;
   }
@@ -75,13 +77,14 @@ export async function startSession(
 
 interface ReplayStep {
   afterPos: number;
-  until?: (event: ThreadEvent) => boolean;
+  /** False for threads the client names but the user is no longer in. */
+  member: boolean;
 }
 
 /**
  * For each thread to replay, where to start: the client's position for threads
- * it knows, the join position for threads joined since its last `ready`, and
- * for known threads the user has since left, up to the removal.
+ * it knows (members replay everything after it; others only up to their own
+ * removal), and the join position for threads joined since its last `ready`.
  */
 async function resumePlan(
   ctx: SessionContext,
@@ -94,16 +97,7 @@ async function resumePlan(
   const { store } = ctx.core.deps;
   const member = new Set(current);
   for (const [threadId, pos] of Object.entries(resume.threads)) {
-    if (member.has(threadId)) {
-      plan.set(threadId, { afterPos: pos });
-    } else if (await store.getDeletedThread(actor.tenantId, threadId)) {
-      plan.set(threadId, { afterPos: pos, until: (e) => e.type === 'thread.deleted' });
-    } else {
-      plan.set(threadId, {
-        afterPos: pos,
-        until: (e) => e.type === 'participant.removed' && e.userIds.includes(actor.userId),
-      });
-    }
+    plan.set(threadId, { afterPos: pos, member: member.has(threadId) });
   }
   if (resume.since !== undefined) {
     const joined = await store.threadsJoinedSince(
@@ -112,7 +106,7 @@ async function resumePlan(
       new Date(resume.since).toISOString(),
     );
     for (const { threadId, joinedPos } of joined)
-      if (!plan.has(threadId)) plan.set(threadId, { afterPos: joinedPos - 1 });
+      if (!plan.has(threadId)) plan.set(threadId, { afterPos: joinedPos - 1, member: true });
   }
   return plan;
 }
