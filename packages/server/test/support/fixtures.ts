@@ -37,6 +37,13 @@ export function testClock(start = Date.now()): TestClock {
   };
 }
 
+/** A request as data: method, path and optional JSON body. */
+export type Call = [method: string, path: string, body?: unknown];
+
+export function call(api: Api, auth: string, [method, path, body]: Call): Promise<ApiResponse> {
+  return api(method, path, { auth, ...(body !== undefined && { body }) });
+}
+
 /** Asserts the catalogue error shape, status and code. */
 export function expectError(response: ApiResponse, status: number, code: ErrorCode): void {
   expect({ status: response.status, body: response.body }).toMatchObject({
@@ -59,6 +66,16 @@ export async function makeUsers(
   options: Parameters<typeof createUserWithToken>[2] = {},
 ): Promise<TestUser[]> {
   return Promise.all(Array.from({ length: count }, () => createUserWithToken(api, uid(prefix), options)));
+}
+
+/** An owner and a member in a fresh thread. */
+export async function makePair(
+  api: Api,
+  prefix: string,
+): Promise<{ owner: TestUser; member: TestUser; threadId: string }> {
+  const [owner, member] = (await makeUsers(api, prefix, 2)) as [TestUser, TestUser];
+  const thread = await makeThread(api, owner, [member.id]);
+  return { owner, member, threadId: thread.id };
 }
 
 /**

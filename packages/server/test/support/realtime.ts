@@ -39,8 +39,16 @@ export function ephemeralEvents(socket: TestSocket): EphemeralEvent[] {
 }
 
 /** Waits until the socket has received the event at `pos` of the thread. */
-export function waitForPos(socket: TestSocket, threadId: string, pos: number, timeoutMs = 5000): Promise<ThreadEvent> {
-  return socket.next<ThreadEvent>((f) => isThreadEvent(f) && f.threadId === threadId && f.pos === pos, timeoutMs);
+export function waitForPos(
+  socket: TestSocket,
+  threadId: string,
+  pos: number,
+  timeoutMs = 5000,
+): Promise<ThreadEvent> {
+  return socket.next<ThreadEvent>(
+    (f) => isThreadEvent(f) && f.threadId === threadId && f.pos === pos,
+    timeoutMs,
+  );
 }
 
 let pingSeq = 0;

@@ -49,8 +49,13 @@ export async function fetchThreadState(api: Api, token: string, threadId: string
   const messages: Message[] = [];
   let cursor: string | null = null;
   do {
-    const query: string = cursor === null ? 'after=0&limit=200' : `cursor=${encodeURIComponent(cursor)}&limit=200`;
-    const page: { items: Message[]; nextCursor: string | null } = await get(api, token, `${base}/messages?${query}`);
+    const query: string =
+      cursor === null ? 'after=0&limit=200' : `cursor=${encodeURIComponent(cursor)}&limit=200`;
+    const page: { items: Message[]; nextCursor: string | null } = await get(
+      api,
+      token,
+      `${base}/messages?${query}`,
+    );
     messages.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== null);
@@ -59,7 +64,11 @@ export async function fetchThreadState(api: Api, token: string, threadId: string
     const items: T[] = [];
     let skip: number | null = 0;
     while (skip !== null) {
-      const page: { items: T[]; nextSkip: number | null } = await get(api, token, `${path}?limit=200&skip=${skip}`);
+      const page: { items: T[]; nextSkip: number | null } = await get(
+        api,
+        token,
+        `${path}?limit=200&skip=${skip}`,
+      );
       items.push(...page.items);
       skip = page.nextSkip;
     }
@@ -71,8 +80,13 @@ export async function fetchThreadState(api: Api, token: string, threadId: string
   let unreadCount: number | null = null;
   let threadsCursor: string | null = null;
   do {
-    const query: string = threadsCursor === null ? 'limit=200' : `limit=200&cursor=${encodeURIComponent(threadsCursor)}`;
-    const page: { items: ThreadSummary[]; nextCursor: string | null } = await get(api, token, `/v1/threads?${query}`);
+    const query: string =
+      threadsCursor === null ? 'limit=200' : `limit=200&cursor=${encodeURIComponent(threadsCursor)}`;
+    const page: { items: ThreadSummary[]; nextCursor: string | null } = await get(
+      api,
+      token,
+      `/v1/threads?${query}`,
+    );
     const summary = page.items.find((s) => s.id === threadId);
     if (summary) unreadCount = summary.unreadCount;
     threadsCursor = summary ? null : page.nextCursor;
@@ -128,11 +142,17 @@ export function applyEvent(state: ThreadState, event: ThreadEvent, userId: strin
       break;
     }
     case 'receipt.created':
-      next.receipts = byUserId([...next.receipts.filter((r) => r.userId !== event.receipt.userId), event.receipt]);
+      next.receipts = byUserId([
+        ...next.receipts.filter((r) => r.userId !== event.receipt.userId),
+        event.receipt,
+      ]);
       break;
     case 'participant.added': {
       const added = new Set(event.participants.map((p) => p.userId));
-      next.participants = byUserId([...next.participants.filter((p) => !added.has(p.userId)), ...event.participants]);
+      next.participants = byUserId([
+        ...next.participants.filter((p) => !added.has(p.userId)),
+        ...event.participants,
+      ]);
       break;
     }
     case 'participant.removed': {
