@@ -55,10 +55,12 @@ export class Messages {
     });
     if (!result) throw new AppError('thread_not_found');
     if (!result.created) {
+      // A retry must be the same send; after an edit or delete only the sender can still be compared.
+      const original = result.message;
+      const untouched = original.editedAt === null && original.deletedAt === null;
       const same =
-        result.message.type === type &&
-        result.message.content === content &&
-        result.message.senderId === (actor.kind === 'user' ? actor.userId : null);
+        original.senderId === (actor.kind === 'user' ? actor.userId : null) &&
+        (!untouched || (original.type === type && original.content === content));
       if (!same) throw new AppError('client_message_id_conflict');
       return { message: result.message, created: false };
     }

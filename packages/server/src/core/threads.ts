@@ -34,9 +34,10 @@ export class Threads {
         { field: 'participants' },
       );
     }
-    if (inputs.length > this.deps.config.limits.participantsPerThread)
-      throw new AppError('participant_limit');
     const participants: NewParticipant[] = await resolveParticipants(this.deps, actor.tenantId, inputs, at);
+    if (participants.length > this.deps.config.limits.participantsPerThread) {
+      throw new AppError('participant_limit');
+    }
     if (actor.kind === 'user') {
       for (const p of participants) if (p.userId === actor.userId) p.role = 'owner';
     }

@@ -23,6 +23,8 @@ export async function buildHttp(
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
+  // JSON only: a text/plain body is a 415, not a string handed to the JSON schemas.
+  app.removeContentTypeParser('text/plain');
   installValidators(app);
   installErrorHandling(app);
   installAuth(app, core);

@@ -18,6 +18,8 @@ interface Claims {
   scp: Scope[];
   /** The user's token version at issue time; revoking bumps the version. */
   ver: number;
+  /** When the user was created, ms: a token never outlives its user into a new user of the same id. */
+  uca: number;
 }
 
 /** Control messages about one user, sent on the user's bus topic. */
@@ -45,8 +47,14 @@ export class Tokens {
     }
     const nowSec = Math.floor(this.deps.clock.now() / 1000);
     const exp = nowSec + (options.expiresInSeconds ?? this.deps.config.tokenTtlSeconds);
-    const claims: Claims = { sub: user.id, tid: actor.tenantId, scp: scopes, ver: user.tokenVersion };
-    const token = await new SignJWT({ tid: claims.tid, scp: claims.scp, ver: claims.ver })
+    const claims: Claims = {
+      sub: user.id,
+      tid: actor.tenantId,
+      scp: scopes,
+      ver: user.tokenVersion,
+      uca: Date.parse(user.createdAt),
+    };
+    const token = await new SignJWT({ tid: claims.tid, scp: claims.scp, ver: claims.ver, uca: claims.uca })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(ISSUER)
@@ -61,7 +69,9 @@ export class Tokens {
   async authenticate(token: string): Promise<UserActor> {
     const { claims, expiresAt } = await this.verifySignature(token);
     const user = await this.deps.store.getUser(claims.tid, claims.sub);
-    if (!user) throw new AppError('invalid_token', 'The user of this token no longer exists.');
+    if (!user || Date.parse(user.createdAt) !== claims.uca) {
+      throw new AppError('invalid_token', 'The user of this token no longer exists.');
+    }
     if (user.tokenVersion !== claims.ver) throw new AppError('token_revoked');
     return {
       kind: 'user',
@@ -110,18 +120,19 @@ export class Tokens {
         currentDate: new Date(this.deps.clock.now()),
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      const { sub, tid, scp, ver, exp } = payload;
+      const { sub, tid, scp, ver, uca, exp } = payload;
       if (
         typeof sub !== 'string' ||
         typeof tid !== 'string' ||
         typeof ver !== 'number' ||
+        typeof uca !== 'number' ||
         typeof exp !== 'number' ||
         !Array.isArray(scp) ||
         !scp.every((s): s is Scope => s === 'chat' || s === 'users.read' || s === 'admin')
       ) {
         throw new AppError('invalid_token');
       }
-      return { claims: { sub, tid, scp, ver }, expiresAt: exp * 1000 };
+      return { claims: { sub, tid, scp, ver, uca }, expiresAt: exp * 1000 };
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new AppError('token_expired');
