@@ -25,8 +25,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['fastify', 'ws', 'better-sqlite3', 'pg', 'ioredis'], message: 'core/ is transport- and storage-free.' },
-            { group: ['**/http/**', '**/realtime/**', '**/store/**', '**/bus/**'], message: 'core/ must not import adapters.' },
+            {
+              group: ['fastify', 'ws', 'better-sqlite3', 'pg', 'ioredis'],
+              message: 'core/ is transport- and storage-free.',
+            },
+            {
+              group: ['**/http/**', '**/realtime/**', '**/store/**', '**/bus/**'],
+              message: 'core/ must not import adapters.',
+            },
           ],
         },
       ],

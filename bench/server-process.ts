@@ -52,6 +52,8 @@ export interface SpawnServerOptions {
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of Object.keys(env)) {
+    // PARLEY_SQLITE_SYNCHRONOUS passes through: comparing durability modes is a bench question.
+    if (name === 'PARLEY_SQLITE_SYNCHRONOUS') continue;
     if (name.startsWith('PARLEY_') || name === 'DATABASE_URL' || name === 'REDIS_URL') delete env[name];
   }
   return env;

@@ -1,0 +1,388 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TSchema } from '@sinclair/typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AddParticipantsBody,
+  CLOSE_CODES,
+  CreateApiKeyBody,
+  CreateTenantBody,
+  CreateThreadBody,
+  CreateUserBody,
+  DEFAULT_LIMITS,
+  ERRORS,
+  IssueTokenBody,
+  SendMessageBody,
+  SendReadReceiptBody,
+  UpdateMessageBody,
+  UpdateThreadBody,
+  UpdateUserBody,
+  ValidateTokenBody,
+} from '@parley/protocol';
+import { ConfigError, defaultConfig, loadConfig } from '../src/config.js';
+import { createUserWithToken, startTestServer, type TestServer } from './support/server.js';
+import { TestSocket } from './support/ws-client.js';
+import { errorCode, makeThread, sendMessage } from './support/fixtures.js';
+
+interface JsonSchema {
+  type?: string;
+  required?: string[];
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  maximum?: number;
+  pattern?: string;
+}
+interface Operation {
+  summary?: string;
+  parameters?: { name: string; in: string; required?: boolean; schema: JsonSchema }[];
+  requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
+  responses: Record<string, unknown>;
+}
+interface OpenApi {
+  openapi: string;
+  info: { title: string };
+  paths: Record<string, Record<string, Operation>>;
+}
+
+/** Every route of the issue, as the OpenAPI document names it. */
+const ROUTES: Record<string, string[]> = {
+  '/v1/tenants': ['post'],
+  '/v1/api-keys': ['post', 'get'],
+  '/v1/api-keys/{keyId}': ['delete'],
+  '/v1/users': ['post', 'get'],
+  '/v1/users/{userId}': ['get', 'patch', 'delete'],
+  '/v1/users/{userId}/tokens': ['post', 'delete'],
+  '/v1/tokens/validate': ['post'],
+  '/v1/threads': ['post', 'get'],
+  '/v1/threads/{threadId}': ['get', 'patch', 'delete'],
+  '/v1/threads/{threadId}/participants': ['post', 'get'],
+  '/v1/threads/{threadId}/participants/{userId}': ['delete'],
+  '/v1/threads/{threadId}/messages': ['post', 'get'],
+  '/v1/threads/{threadId}/messages/{messageId}': ['get', 'patch', 'delete'],
+  '/v1/threads/{threadId}/read-receipts': ['post', 'get'],
+  '/v1/threads/{threadId}/typing': ['post'],
+  '/healthz': ['get'],
+  '/readyz': ['get'],
+  '/metrics': ['get'],
+};
+
+/** The protocol schema each body is validated with. */
+const BODIES: Record<string, TSchema> = {
+  'post /v1/tenants': CreateTenantBody,
+  'post /v1/api-keys': CreateApiKeyBody,
+  'post /v1/users': CreateUserBody,
+  'patch /v1/users/{userId}': UpdateUserBody,
+  'post /v1/users/{userId}/tokens': IssueTokenBody,
+  'post /v1/tokens/validate': ValidateTokenBody,
+  'post /v1/threads': CreateThreadBody,
+  'patch /v1/threads/{threadId}': UpdateThreadBody,
+  'post /v1/threads/{threadId}/participants': AddParticipantsBody,
+  'post /v1/threads/{threadId}/messages': SendMessageBody,
+  'patch /v1/threads/{threadId}/messages/{messageId}': UpdateMessageBody,
+  'post /v1/threads/{threadId}/read-receipts': SendReadReceiptBody,
+};
+
+/**
+ * A schema in the form the OpenAPI generator writes it: `const` becomes a
+ * one-value `enum` and a catch-all `patternProperties` becomes
+ * `additionalProperties`. Both forms validate the same values.
+ */
+function normalize(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(normalize);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'const') out.enum = [value];
+    else if (key === 'patternProperties' && Object.keys(value as object).join() === '^(.*)$') {
+      out.additionalProperties = normalize((value as Record<string, unknown>)['^(.*)$']);
+    } else out[key] = normalize(value);
+  }
+  return out;
+}
+
+let ts: TestServer;
+let doc: OpenApi;
+
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ method, path, op })),
+  );
+/** The path with every `{param}` replaced by a well-formed id. */
+const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'x1');
+
+beforeAll(async () => {
+  ts = await startTestServer();
+  const response = await ts.api<OpenApi>('GET', '/v1/openapi.json', { auth: null });
+  expect(response.status).toBe(200);
+  doc = response.body;
+});
+afterAll(async () => {
+  await ts?.close();
+});
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1 and lists exactly the routes of the issue', () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.info.title).toBe('Parley API');
+    const listed = Object.fromEntries(Object.entries(doc.paths).map(([p, m]) => [p, Object.keys(m).sort()]));
+    expect(listed).toEqual(Object.fromEntries(Object.entries(ROUTES).map(([p, m]) => [p, [...m].sort()])));
+    for (const { method, path, op } of operations()) {
+      expect(op.summary, `${method} ${path}`).toBeTruthy();
+      expect(
+        Object.keys(op.responses).some((s) => s.startsWith('2')),
+        `${method} ${path}`,
+      ).toBe(true);
+    }
+  });
+
+  it('documents the very body schemas the protocol package defines', () => {
+    const documented = operations().filter(({ op }) => op.requestBody);
+    expect(documented.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(
+      Object.keys(BODIES).sort(),
+    );
+    for (const { method, path, op } of documented) {
+      const schema = op.requestBody!.content['application/json'].schema;
+      expect(normalize(schema), `${method} ${path}`).toEqual(normalize(BODIES[`${method} ${path}`]));
+    }
+  });
+
+  it('enforces what it documents: required fields, closed bodies, id patterns and page sizes', async () => {
+    const failures: string[] = [];
+    const expect400 = async (label: string, method: string, path: string, body?: unknown) => {
+      const response = await ts.api(method.toUpperCase(), path, { ...(body !== undefined && { body }) });
+      if (response.status !== 400 || errorCode(response) !== 'invalid_request') {
+        failures.push(`${label}: ${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
+      }
+      return response.body as { error?: { field?: string } };
+    };
+    for (const { method, path, op } of operations()) {
+      const schema = op.requestBody?.content['application/json'].schema;
+      if (schema?.required?.length) {
+        const answer = await expect400('missing required', method, concrete(path), {});
+        if (!schema.required.includes(answer.error?.field ?? ''))
+          failures.push(`${method} ${path}: field ${answer.error?.field}`);
+      }
+      if (schema?.additionalProperties === false) {
+        await expect400('undocumented field', method, concrete(path), { zzUndocumented: 1 });
+      }
+      for (const param of op.parameters ?? []) {
+        if (param.in === 'path' && param.schema.pattern) {
+          // Parameters are validated before the body, so the parameter is the field at fault.
+          const target = path.replace(`{${param.name}}`, '%24bad').replace(/\{[^}]+\}/g, 'x1');
+          const answer = await expect400('path pattern', method, target, schema ? {} : undefined);
+          if (answer.error?.field !== param.name)
+            failures.push(`${method} ${target}: field ${answer.error?.field}`);
+        }
+        if (param.in === 'query' && param.schema.maximum !== undefined) {
+          await expect400(
+            'query maximum',
+            method,
+            `${concrete(path)}?${param.name}=${param.schema.maximum + 1}`,
+          );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('documents page sizes up to the limit of the issue', () => {
+    const limits = operations().flatMap(({ op }) => (op.parameters ?? []).filter((p) => p.name === 'limit'));
+    expect(limits.length).toBeGreaterThanOrEqual(5);
+    for (const p of limits) expect(p.schema.maximum).toBe(DEFAULT_LIMITS.maxPageSize);
+    expect(DEFAULT_LIMITS.maxPageSize).toBe(200);
+  });
+
+  it('serves a self-contained HTML reference mentioning every route', async () => {
+    const page = await ts.api<string>('GET', '/docs', { auth: null });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.body).toMatch(/<html/i);
+    expect(page.body).not.toMatch(/<script/i);
+    for (const [path, methods] of Object.entries(ROUTES)) {
+      expect(page.body).toContain(path);
+      for (const method of methods) expect(page.body).toContain(method.toUpperCase());
+    }
+  });
+});
+
+describe('operations endpoints', () => {
+  it('answers health and readiness without credentials', async () => {
+    expect(await ts.api('GET', '/healthz', { auth: null })).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
+    expect(await ts.api('GET', '/readyz', { auth: null })).toMatchObject({
+      status: 200,
+      body: { status: 'ready', store: 'ok', bus: 'ok' },
+    });
+  });
+
+  it('exposes Prometheus metrics that follow connections, stored messages and HTTP requests', async () => {
+    const metrics = async () => {
+      const response = await ts.api<string>('GET', '/metrics', { auth: null });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+      return response.body;
+    };
+    const value = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+
+    const before = await metrics();
+    expect(before).toContain('# TYPE parley_ws_connections gauge');
+    expect(before).toContain('# TYPE parley_messages_stored_total counter');
+    expect(before).toContain('# TYPE parley_http_request_duration_seconds histogram');
+    const stored = value(before, 'parley_messages_stored_total')!;
+
+    const user = await createUserWithToken(ts.api, 'metrics-user');
+    const thread = await makeThread(ts.api, user, []);
+    for (let i = 0; i < 3; i++) await sendMessage(ts.api, user, thread.id, `m${i}`);
+    const socket = await TestSocket.connect(ts.wsUrl, user.token);
+    try {
+      const during = await metrics();
+      expect(value(during, 'parley_messages_stored_total')).toBe(stored + 3);
+      expect(value(during, 'parley_ws_connections')).toBe(1);
+      expect(during).toMatch(
+        /parley_http_request_duration_seconds_count\{[^}]*method="POST"[^}]*route="\/v1\/threads\/:threadId\/messages"[^}]*status="201"[^}]*\} 3/,
+      );
+    } finally {
+      socket.close();
+      await socket.closed();
+    }
+    for (let i = 0; i < 50 && value(await metrics(), 'parley_ws_connections') !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(value(await metrics(), 'parley_ws_connections')).toBe(0);
+  });
+});
+
+describe('docs/errors.md', () => {
+  const text = readFileSync(fileURLToPath(new URL('../../../docs/errors.md', import.meta.url)), 'utf8');
+
+  /** The rows of the markdown table whose header row is `header`, cells trimmed and unquoted. */
+  const table = (header: string[]): string[][] => {
+    const lines = text.split('\n').map((l) => l.trim());
+    const cells = (line: string) =>
+      line
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((c) => c.trim().replace(/^`(.*)`$/, '$1'));
+    const start = lines.findIndex((l) => l.startsWith('|') && cells(l).join('|') === header.join('|'));
+    expect(start, `table ${header.join(' | ')}`).toBeGreaterThanOrEqual(0);
+    const rows: string[][] = [];
+    for (const line of lines.slice(start + 2)) {
+      if (!line.startsWith('|')) break;
+      rows.push(cells(line));
+    }
+    return rows;
+  };
+
+  it('lists exactly the error catalogue, in order, with statuses and meanings', () => {
+    const rows = table(['code', 'HTTP status', 'meaning']);
+    expect(rows).toEqual(Object.entries(ERRORS).map(([code, e]) => [code, String(e.status), e.message]));
+  });
+
+  it('lists exactly the WebSocket close codes with their client action', () => {
+    const rows = table(['close code', 'name', 'client action', 'meaning']);
+    expect(rows).toEqual(
+      Object.entries(CLOSE_CODES).map(([name, c]) => [String(c.code), name, c.action, c.reason]),
+    );
+  });
+});
+
+describe('configuration', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).problems;
+    }
+    throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+  };
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['PARLEY_MAX_MESSAGE_BYTES', '-1'],
+    ['PARLEY_MAX_PARTICIPANTS', '1'],
+    ['PARLEY_UNKNOWN', '1'],
+    ['LOG_LEVEL', 'loud'],
+    ['PARLEY_SQLITE_SYNCHRONOUS', 'off'],
+    ['PARLEY_DATA_DIR', ' '],
+    ['DATABASE_URL', 'postgres://localhost/parley'],
+  ])('rejects %s=%j with a message naming the variable', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(name);
+  });
+
+  it('reports every problem at once, with the allowed values, and never prints the token secret', () => {
+    const secret = 'too-short-secret';
+    let message = '';
+    try {
+      loadConfig({
+        PORT: 'abc',
+        PARLEY_MAX_MESSAGE_BYTES: '-1',
+        PARLEY_UNKNOWN: '1',
+        LOG_LEVEL: 'loud',
+        PARLEY_TOKEN_SECRET: secret,
+      });
+    } catch (err) {
+      message = (err as Error).message;
+      expect((err as ConfigError).problems).toHaveLength(5);
+    }
+    for (const name of [
+      'PORT',
+      'PARLEY_MAX_MESSAGE_BYTES',
+      'PARLEY_UNKNOWN',
+      'LOG_LEVEL',
+      'PARLEY_TOKEN_SECRET',
+    ]) {
+      expect(message).toContain(name);
+    }
+    expect(message).toMatch(/from 0 to 65535/);
+    expect(message).toMatch(/fatal, error, warn, info, debug, trace, silent/);
+    expect(message).not.toContain(secret);
+  });
+
+  it('accepts good values and ignores variables that are not its own', () => {
+    const config = loadConfig({
+      PORT: '3000',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      PARLEY_MAX_MESSAGE_BYTES: '1024',
+      PARLEY_MAX_PARTICIPANTS: '10',
+      PARLEY_USER_SEND_RATE: '5',
+      PARLEY_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      PARLEY_TOKEN_SECRET: 'x'.repeat(32),
+      PARLEY_SQLITE_SYNCHRONOUS: 'normal',
+      HOME: '/home/someone',
+      PATH: '/usr/bin',
+      NODE_ENV: 'test',
+    });
+    const expected = defaultConfig();
+    expected.port = 3000;
+    expected.host = '127.0.0.1';
+    expected.logLevel = 'debug';
+    expected.limits.messageContentBytes = 1024;
+    expected.limits.participantsPerThread = 10;
+    expected.limits.userSendsPerSecond = 5;
+    expected.allowedOrigins = ['https://a.example', 'https://b.example'];
+    expected.secrets.tokenSecret = 'x'.repeat(32);
+    expected.sqliteSynchronous = 'normal';
+    expect(config).toEqual(expected);
+  });
+
+  it('defaults to the documented limits', () => {
+    expect(loadConfig({})).toEqual(defaultConfig());
+    expect(defaultConfig().limits).toEqual(DEFAULT_LIMITS);
+    expect(DEFAULT_LIMITS).toMatchObject({
+      messageContentBytes: 28 * 1024,
+      participantsPerThread: 250,
+      maxPageSize: 200,
+    });
+  });
+});
