@@ -256,7 +256,8 @@ export class ThreadWrites {
       body,
       at: event.at,
     });
-    return JSON.parse(body) as ThreadEvent;
+    // Built here from fresh objects, so the caller may keep it: no copy needed.
+    return event;
   }
 
   private systemMessage(

@@ -18,8 +18,8 @@ const MAX_BATCH = 1000;
 /**
  * Group commit. Every write of the store is queued here and runs on the next
  * `setImmediate` together with the writes queued meanwhile, in one immediate
- * transaction (one fsync). Each write runs in its own savepoint, so one that
- * throws is rolled back alone and rejects alone. Promises settle only after
+ * transaction (one fsync). A write that throws is rolled back alone and
+ * rejects alone (the batch is then replayed with one savepoint per write). Promises settle only after
  * the outer COMMIT: a resolved write is durable. Writes commit in the order
  * they were queued, so positions follow call order within a process.
  */
@@ -27,15 +27,20 @@ export class WriteQueue {
   private pending: Pending[] = [];
   private timer: NodeJS.Immediate | null = null;
   private closed = false;
-  private readonly batch: (items: Pending[]) => Outcome[];
+  private readonly fast: (items: Pending[]) => unknown[];
+  private readonly careful: (items: Pending[]) => Outcome[];
 
   constructor(
     db: Database.Database,
     private readonly onCommit?: CommitListener,
   ) {
-    // A transaction function called inside another one runs as a savepoint.
+    // Optimistic path: the whole batch in one transaction, no savepoints (they cost
+    // about a sixth of a message append). Almost every batch succeeds whole.
+    this.fast = db.transaction((items: Pending[]) => items.map((item) => item.work())).immediate;
+    // When any write throws, the fast attempt is rolled back whole and the batch is
+    // replayed with one savepoint per write, so that only the failing one fails.
     const savepoint = db.transaction((work: () => unknown) => work());
-    this.batch = db.transaction((items: Pending[]) =>
+    this.careful = db.transaction((items: Pending[]) =>
       items.map((item): Outcome => {
         try {
           return { ok: true, value: savepoint(item.work) };
@@ -65,7 +70,7 @@ export class WriteQueue {
       const started = performance.now();
       let outcomes: Outcome[];
       try {
-        outcomes = this.batch(items);
+        outcomes = this.commit(items);
       } catch (error) {
         // BEGIN or COMMIT failed (e.g. busy past busy_timeout): nothing of the batch is durable.
         for (const item of items) item.reject(error);
@@ -77,6 +82,14 @@ export class WriteQueue {
         if (outcome.ok) item.resolve(outcome.value);
         else item.reject(outcome.error);
       });
+    }
+  }
+
+  private commit(items: Pending[]): Outcome[] {
+    try {
+      return this.fast(items).map((value) => ({ ok: true, value }));
+    } catch {
+      return this.careful(items);
     }
   }
 
