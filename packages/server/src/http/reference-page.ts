@@ -97,6 +97,20 @@ ${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}${body ? `<h4>Body</h4>$
 ${responses ? `<h4>Responses</h4><ul>${responses}</ul>` : ''}</section>`;
 }
 
+/** Chat first: what an application developer looks for; operations last. */
+const TAG_ORDER = [
+  'Threads',
+  'Messages',
+  'Participants',
+  'Read receipts',
+  'Typing',
+  'Users',
+  'Tokens',
+  'API keys',
+  'Tenants',
+];
+const rank = (tag: string) => (TAG_ORDER.includes(tag) ? TAG_ORDER.indexOf(tag) : TAG_ORDER.length);
+
 /** A self-contained HTML reference (no scripts, no external assets) rendered from the OpenAPI document. */
 export function renderReference(doc: OpenApiDocument): string {
   const byTag = new Map<string, string[]>();
@@ -106,8 +120,9 @@ export function renderReference(doc: OpenApiDocument): string {
       byTag.set(tag, [...(byTag.get(tag) ?? []), operationHtml(method, path, op)]);
     }
   }
-  const nav = [...byTag.keys()].map((t) => `<a href="#${escape(t)}">${escape(t)}</a>`).join('');
-  const sections = [...byTag.entries()]
+  const ordered = [...byTag.entries()].sort(([a], [b]) => rank(a) - rank(b));
+  const nav = ordered.map(([t]) => `<a href="#${escape(t)}">${escape(t)}</a>`).join('');
+  const sections = ordered
     .map(([t, ops]) => `<h2 id="${escape(t)}">${escape(t)}</h2>${ops.join('')}`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
