@@ -92,5 +92,3 @@ export type ServerFrame =
   | { type: 'pong'; id?: string }
   | ThreadEvent
   | EphemeralEvent;
-
-export type ServerFrameType = ServerFrame['type'];

@@ -2,7 +2,6 @@ import type {
   ApiKey,
   Message,
   Participant,
-  ParticipantInput,
   ReadReceipt,
   SendableMessageType,
   Thread,
@@ -335,4 +334,3 @@ export interface ListMessagesStoreQuery {
   minCreatedAt?: string;
 }
 
-export type { ParticipantInput };
