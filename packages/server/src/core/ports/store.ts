@@ -333,4 +333,3 @@ export interface ListMessagesStoreQuery {
   startTime?: string;
   minCreatedAt?: string;
 }
-
