@@ -1,7 +1,6 @@
 // Delivery guarantees: idempotent send, contiguous sequences under concurrency, receipts and typing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message, ReadReceipt, ThreadSummary } from '@parley/protocol';
-import { startTestServer, type TestServer } from './support/server.js';
 import {
   allMessages,
   expectError,
@@ -9,27 +8,15 @@ import {
   makeThread,
   makeUsers,
   sendMessage,
+  sendRates,
   testClock,
+  useTestServer,
+  type Page,
   type TestUser,
 } from './support/fixtures.js';
 
-type Page<T> = { items: T[]; nextCursor: string | null };
-
 const clock = testClock();
-let ts: TestServer;
-
-beforeAll(async () => {
-  ts = await startTestServer(
-    (c) => {
-      c.limits.userSendsPerSecond = 10_000;
-      c.limits.threadSendsPerSecond = 10_000;
-    },
-    { clock },
-  );
-});
-afterAll(async () => {
-  await ts?.close();
-});
+const ts = useTestServer(sendRates(10_000), { clock });
 
 const pair = (prefix: string) => makePair(ts.api, prefix);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AddParticipantsBody,
   CLOSE_CODES,
@@ -20,9 +20,9 @@ import {
   ValidateTokenBody,
 } from '@parley/protocol';
 import { ConfigError, defaultConfig, loadConfig } from '../src/config.js';
-import { createUserWithToken, startTestServer, type TestServer } from './support/server.js';
+import { createUserWithToken } from './support/server.js';
 import { TestSocket } from './support/ws-client.js';
-import { errorCode, makeThread, sendMessage } from './support/fixtures.js';
+import { errorCode, makeThread, sendMessage, useTestServer } from './support/fixtures.js';
 
 interface JsonSchema {
   type?: string;
@@ -100,7 +100,7 @@ function normalize(schema: unknown): unknown {
   return out;
 }
 
-let ts: TestServer;
+const ts = useTestServer();
 let doc: OpenApi;
 
 const operations = () =>
@@ -111,13 +111,9 @@ const operations = () =>
 const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'x1');
 
 beforeAll(async () => {
-  ts = await startTestServer();
   const response = await ts.api<OpenApi>('GET', '/v1/openapi.json', { auth: null });
   expect(response.status).toBe(200);
   doc = response.body;
-});
-afterAll(async () => {
-  await ts?.close();
 });
 
 describe('OpenAPI document', () => {

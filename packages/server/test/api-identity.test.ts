@@ -1,19 +1,10 @@
 // API keys, tenants and users through the REST API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiKey, CreatedApiKey, CreatedTenant, TokenValidation, User } from '@parley/protocol';
-import { createUserWithToken, makeApi, startTestServer, type TestServer } from './support/server.js';
-import { expectError, uid } from './support/fixtures.js';
+import { createUserWithToken, makeApi } from './support/server.js';
+import { expectError, uid, useTestServer, type Page } from './support/fixtures.js';
 
-type Page<T> = { items: T[]; nextCursor: string | null };
-
-let ts: TestServer;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-});
-afterAll(async () => {
-  await ts?.close();
-});
+const ts = useTestServer();
 
 describe('credentials', () => {
   it('rejects a missing, malformed or unknown credential with 401', async () => {

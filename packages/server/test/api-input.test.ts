@@ -1,7 +1,7 @@
 // Hostile and oversized input: operator injection, limits, malformed requests, rate limits.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Message, Thread } from '@parley/protocol';
-import { createUserWithToken, startTestServer, type ApiResponse, type TestServer } from './support/server.js';
+import { createUserWithToken, type ApiResponse } from './support/server.js';
 import {
   allMessages,
   call,
@@ -9,20 +9,15 @@ import {
   expectError,
   makeThread,
   sendMessage,
+  sendRates,
   testClock,
   uid,
+  useTestServer,
   type Call,
   type TestUser,
 } from './support/fixtures.js';
 
-let ts: TestServer;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-});
-afterAll(async () => {
-  await ts?.close();
-});
+const ts = useTestServer();
 
 describe('operator injection', () => {
   const values: unknown[] = [{ $ne: null }, { $regex: '.*' }, ['x'], { a: { b: { c: 1 } } }, 42, true, null];
@@ -290,21 +285,8 @@ describe('request limits and malformed requests', () => {
 
 describe('rate limits', () => {
   const frozen = testClock();
-  let limited: TestServer;
-
-  beforeAll(async () => {
-    frozen.setStep(0);
-    limited = await startTestServer(
-      (c) => {
-        c.limits.userSendsPerSecond = 2;
-        c.limits.threadSendsPerSecond = 3;
-      },
-      { clock: frozen },
-    );
-  });
-  afterAll(async () => {
-    await limited?.close();
-  });
+  frozen.setStep(0);
+  const limited = useTestServer(sendRates(2, 3), { clock: frozen });
 
   const sendAs = (user: TestUser, threadId: string, content: string) =>
     limited.api<Message>('POST', `/v1/threads/${threadId}/messages`, { auth: user.token, body: { content } });

@@ -1,45 +1,25 @@
 // Participants: add, list, remove, history sharing, roles and the participant limit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, Participant, Thread, ThreadSummary } from '@parley/protocol';
-import { startTestServer, type TestServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { Message, Participant, Thread } from '@parley/protocol';
 import {
   allMessages,
   expectError,
+  listThreads,
   makeThread,
   makeUsers,
+  participantsOf,
   sendMessage,
+  sendRates,
   testClock,
   uid,
+  useTestServer,
+  type Page,
+  type SkipPage,
   type TestUser,
 } from './support/fixtures.js';
 
-type Page<T> = { items: T[]; nextCursor: string | null };
-type SkipPage<T> = { items: T[]; nextSkip: number | null };
-
 const clock = testClock();
-let ts: TestServer;
-
-beforeAll(async () => {
-  ts = await startTestServer(
-    (c) => {
-      c.limits.userSendsPerSecond = 1000;
-      c.limits.threadSendsPerSecond = 1000;
-    },
-    { clock },
-  );
-});
-afterAll(async () => {
-  await ts?.close();
-});
-
-const listThreads = async (user: TestUser, query = '') => {
-  const response = await ts.api<Page<ThreadSummary>>('GET', `/v1/threads${query}`, { auth: user.token });
-  expect(response.status).toBe(200);
-  return response.body;
-};
-
-const participantsOf = async (threadId: string) =>
-  (await ts.api<SkipPage<Participant>>('GET', `/v1/threads/${threadId}/participants?limit=200`)).body.items;
+const ts = useTestServer(sendRates(1000), { clock });
 
 describe('participants', () => {
   it('adds participants with display name, role and history, announced by a system message', async () => {
@@ -74,7 +54,7 @@ describe('participants', () => {
       },
     ]);
     // Ordered by join time, then user id.
-    const listed = await participantsOf(thread.id);
+    const listed = await participantsOf(ts.api, thread.id);
     expect(listed.map((p) => p.userId)).toEqual([owner!.id, ...[bob!.id, carol!.id].sort()]);
     expect(listed.find((p) => p.userId === bob!.id)).toEqual(added.body.added[0]);
 
@@ -100,7 +80,9 @@ describe('participants', () => {
     expect(again.status).toBe(201);
     expect(again.body.added).toEqual([]);
     expect(await allMessages(ts.api, thread.id, owner!.token)).toHaveLength(1);
-    expect((await participantsOf(thread.id)).find((p) => p.userId === carol!.id)?.role).toBe('member');
+    expect((await participantsOf(ts.api, thread.id)).find((p) => p.userId === carol!.id)?.role).toBe(
+      'member',
+    );
   });
 
   it('refuses unknown users, bad bodies and member-made owners, writing nothing', async () => {
@@ -136,7 +118,7 @@ describe('participants', () => {
       400,
       'invalid_request',
     );
-    expect((await participantsOf(thread.id)).map((p) => p.userId).sort()).toEqual(
+    expect((await participantsOf(ts.api, thread.id)).map((p) => p.userId).sort()).toEqual(
       [owner!.id, member!.id].sort(),
     );
     expect(await allMessages(ts.api, thread.id, owner!.token)).toEqual([]);
@@ -185,7 +167,7 @@ describe('participants', () => {
     expect((await ts.api('DELETE', path(bob!.id), { auth: bob!.token })).status).toBe(204);
     expectError(await ts.api('DELETE', path(bob!.id), { auth: owner!.token }), 404, 'participant_not_found');
 
-    expect((await participantsOf(thread.id)).map((p) => p.userId)).toEqual([owner!.id]);
+    expect((await participantsOf(ts.api, thread.id)).map((p) => p.userId)).toEqual([owner!.id]);
     const messages = await allMessages(ts.api, thread.id, owner!.token);
     expect(messages.map((m) => [m.type, m.system?.initiatorId, m.system?.participants?.[0]?.userId])).toEqual(
       [
@@ -199,7 +181,7 @@ describe('participants', () => {
         404,
         'thread_not_found',
       );
-      expect((await listThreads(gone)).items.map((t) => t.id)).not.toContain(thread.id);
+      expect((await listThreads(ts.api, gone)).items.map((t) => t.id)).not.toContain(thread.id);
     }
   });
 
@@ -237,12 +219,12 @@ describe('participants', () => {
       404,
       'message_not_found',
     );
-    const summary = (await listThreads(late!)).items.find((t) => t.id === thread.id);
+    const summary = (await listThreads(ts.api, late!)).items.find((t) => t.id === thread.id);
     expect(summary?.unreadCount).toBe(1);
 
     // A participant added without a time sees the whole history.
     expect((await allMessages(ts.api, thread.id, early!.token)).map((m) => m.id)).toContain(old1.id);
-    expect((await listThreads(early!)).items.find((t) => t.id === thread.id)?.unreadCount).toBe(3);
+    expect((await listThreads(ts.api, early!)).items.find((t) => t.id === thread.id)?.unreadCount).toBe(3);
   });
 
   it('readers read but cannot send, type, add or change the topic', async () => {
@@ -287,22 +269,15 @@ describe('participants', () => {
     ];
     expect((await ts.api('DELETE', `/v1/users/${doomed!.id}`)).status).toBe(204);
     for (const thread of threads) {
-      expect((await participantsOf(thread.id)).map((p) => p.userId)).toEqual([owner!.id]);
+      expect((await participantsOf(ts.api, thread.id)).map((p) => p.userId)).toEqual([owner!.id]);
       expect(await allMessages(ts.api, thread.id, owner!.token)).toEqual([]);
     }
   });
 });
 
 describe('participant limit', () => {
-  let small: TestServer;
-
-  beforeAll(async () => {
-    small = await startTestServer((c) => {
-      c.limits.participantsPerThread = 3;
-    });
-  });
-  afterAll(async () => {
-    await small?.close();
+  const small = useTestServer((c) => {
+    c.limits.participantsPerThread = 3;
   });
 
   it('refuses to grow a thread past the limit and writes nothing', async () => {

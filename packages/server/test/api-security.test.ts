@@ -1,16 +1,9 @@
 // Tenant isolation, non-participants and attacks on access tokens.
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedApiKey, CreatedTenant, Message, Thread, TokenValidation } from '@parley/protocol';
-import {
-  createUserWithToken,
-  makeApi,
-  startTestServer,
-  type Api,
-  type ApiResponse,
-  type TestServer,
-} from './support/server.js';
+import { createUserWithToken, makeApi, type Api, type ApiResponse } from './support/server.js';
 import {
   allMessages,
   call,
@@ -20,25 +13,19 @@ import {
   sendMessage,
   testClock,
   uid,
+  useTestServer,
   type Call,
   type TestUser,
 } from './support/fixtures.js';
 
 const SECRET = randomBytes(32).toString('hex');
 const clock = testClock();
-let ts: TestServer;
-
-beforeAll(async () => {
-  ts = await startTestServer(
-    (c) => {
-      c.secrets.tokenSecret = SECRET;
-    },
-    { clock },
-  );
-});
-afterAll(async () => {
-  await ts?.close();
-});
+const ts = useTestServer(
+  (c) => {
+    c.secrets.tokenSecret = SECRET;
+  },
+  { clock },
+);
 
 describe('tenant isolation', () => {
   const marker = uid('B-SECRET');

@@ -1,45 +1,22 @@
 // Threads: create, list and page, update, delete.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Participant, Thread, ThreadSummary } from '@parley/protocol';
-import { startTestServer, type TestServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { Thread } from '@parley/protocol';
 import {
   allMessages,
   expectError,
+  listThreads,
   makeThread,
   makeUsers,
+  participantsOf,
   sendMessage,
+  sendRates,
   testClock,
   uid,
-  type TestUser,
+  useTestServer,
 } from './support/fixtures.js';
 
-type Page<T> = { items: T[]; nextCursor: string | null };
-type SkipPage<T> = { items: T[]; nextSkip: number | null };
-
 const clock = testClock();
-let ts: TestServer;
-
-beforeAll(async () => {
-  ts = await startTestServer(
-    (c) => {
-      c.limits.userSendsPerSecond = 1000;
-      c.limits.threadSendsPerSecond = 1000;
-    },
-    { clock },
-  );
-});
-afterAll(async () => {
-  await ts?.close();
-});
-
-const listThreads = async (user: TestUser, query = '') => {
-  const response = await ts.api<Page<ThreadSummary>>('GET', `/v1/threads${query}`, { auth: user.token });
-  expect(response.status).toBe(200);
-  return response.body;
-};
-
-const participantsOf = async (threadId: string) =>
-  (await ts.api<SkipPage<Participant>>('GET', `/v1/threads/${threadId}/participants?limit=200`)).body.items;
+const ts = useTestServer(sendRates(1000), { clock });
 
 describe('threads', () => {
   it('creates a thread whose creator is owner and whose listed users are members', async () => {
@@ -66,7 +43,7 @@ describe('threads', () => {
       expect(got.status).toBe(200);
       expect(got.body).toEqual(thread);
     }
-    const participants = await participantsOf(thread.id);
+    const participants = await participantsOf(ts.api, thread.id);
     const roles = Object.fromEntries(participants.map((p) => [p.userId, p.role]));
     expect(roles).toEqual({ [owner!.id]: 'owner', [bob!.id]: 'member' });
   });
@@ -86,7 +63,7 @@ describe('threads', () => {
       body: { topic: 'never', participants: [{ userId: 'no-such-user' }] },
     });
     expectError(response, 404, 'user_not_found');
-    expect((await listThreads(owner!)).items).toEqual([]);
+    expect((await listThreads(ts.api, owner!)).items).toEqual([]);
   });
 
   it('returns the first thread again for a repeated idempotencyKey', async () => {
@@ -98,7 +75,7 @@ describe('threads', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(second.body.id).toBe(first.body.id);
-    expect((await listThreads(owner!)).items.map((t) => t.id)).toEqual([first.body.id]);
+    expect((await listThreads(ts.api, owner!)).items.map((t) => t.id)).toEqual([first.body.id]);
     // The key belongs to its creator: another user's key of the same value is another thread.
     const others = await ts.api<Thread>('POST', '/v1/threads', { auth: other!.token, body });
     expect(others.status).toBe(201);
@@ -113,7 +90,7 @@ describe('threads', () => {
     );
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
-    expect((await listThreads(owner!)).items).toHaveLength(1);
+    expect((await listThreads(ts.api, owner!)).items).toHaveLength(1);
   });
 
   it('lists threads newest activity first, with last message and unread count', async () => {
@@ -125,7 +102,7 @@ describe('threads', () => {
     const m1 = await sendMessage(ts.api, owner!, t1.id, 'first');
     const m2 = await sendMessage(ts.api, owner!, t1.id, 'second');
 
-    const forReader = await listThreads(reader!);
+    const forReader = await listThreads(ts.api, reader!);
     expect(forReader.items.map((t) => t.id)).toEqual([t1.id, t3.id, t2.id, t0.id]);
     expect(forReader.nextCursor).toBeNull();
     const summary = forReader.items[0]!;
@@ -138,12 +115,16 @@ describe('threads', () => {
     expect(summary.lastMessage).toEqual(m2);
     expect(forReader.items[1]).toMatchObject({ lastMessage: null, unreadCount: 0 });
     // Own messages are never unread.
-    expect((await listThreads(owner!)).items[0]).toMatchObject({ id: t1.id, unreadCount: 0 });
+    expect((await listThreads(ts.api, owner!)).items[0]).toMatchObject({ id: t1.id, unreadCount: 0 });
 
     // updatedSince keeps threads with activity at or after the time.
-    const since = await listThreads(reader!, `?updatedSince=${encodeURIComponent(t3.lastActivityAt)}`);
+    const since = await listThreads(
+      ts.api,
+      reader!,
+      `?updatedSince=${encodeURIComponent(t3.lastActivityAt)}`,
+    );
     expect(since.items.map((t) => t.id)).toEqual([t1.id, t3.id]);
-    const later = await listThreads(reader!, `?updatedSince=${encodeURIComponent(m1.createdAt)}`);
+    const later = await listThreads(ts.api, reader!, `?updatedSince=${encodeURIComponent(m1.createdAt)}`);
     expect(later.items.map((t) => t.id)).toEqual([t1.id]);
     expectError(
       await ts.api('GET', '/v1/threads?updatedSince=yesterday', { auth: reader!.token }),
@@ -165,7 +146,7 @@ describe('threads', () => {
     clock.advance(1);
     for (let i = 0; i < 3; i++) created.push((await makeThread(ts.api, owner!, [], { topic: `c${i}` })).id);
 
-    const whole = await listThreads(owner!, '?limit=200');
+    const whole = await listThreads(ts.api, owner!, '?limit=200');
     expect(whole.items).toHaveLength(12);
     expect(new Set(whole.items.map((t) => t.id))).toEqual(new Set(created));
     for (const [i, t] of whole.items.entries()) {
@@ -176,7 +157,7 @@ describe('threads', () => {
       const seen: string[] = [];
       let query = `?limit=${size}`;
       for (;;) {
-        const page = await listThreads(owner!, query);
+        const page = await listThreads(ts.api, owner!, query);
         expect(page.items.length).toBeLessThanOrEqual(size);
         seen.push(...page.items.map((t) => t.id));
         if (page.nextCursor === null) break;
@@ -264,7 +245,7 @@ describe('threads', () => {
       404,
       'thread_not_found',
     );
-    expect((await listThreads(member!)).items.map((t) => t.id)).not.toContain(thread.id);
+    expect((await listThreads(ts.api, member!)).items.map((t) => t.id)).not.toContain(thread.id);
     expectError(
       await ts.api('DELETE', `/v1/threads/${thread.id}`, { auth: owner!.token }),
       404,

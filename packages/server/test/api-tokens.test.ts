@@ -1,19 +1,10 @@
 // User access tokens and what each credential may do.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IssuedToken, TokenValidation, User } from '@parley/protocol';
-import { createUserWithToken, startTestServer, type TestServer } from './support/server.js';
-import { expectError, uid } from './support/fixtures.js';
+import { createUserWithToken } from './support/server.js';
+import { expectError, uid, useTestServer, type Page } from './support/fixtures.js';
 
-type Page<T> = { items: T[]; nextCursor: string | null };
-
-let ts: TestServer;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-});
-afterAll(async () => {
-  await ts?.close();
-});
+const ts = useTestServer();
 
 describe('tokens', () => {
   it('issues a 24 h chat token by default and validates it', async () => {

@@ -1,73 +1,35 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// Real-time security: authentication and token lifetime, malformed frames, origins, and who hears what.
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, type CreatedTenant, type ServerFrame } from '@parley/protocol';
-import { createUserWithToken, makeApi, startTestServer, type TestServer } from './support/server.js';
-import { TestSocket } from './support/ws-client.js';
+import { createUserWithToken, makeApi } from './support/server.js';
+import type { TestSocket } from './support/ws-client.js';
 import {
-  RawClient,
   createThread,
   ephemeralEvents,
   lastPosition,
+  request,
   restSend,
-  sleep,
   sync,
   threadEvents,
   uid,
+  useRealtimeServer,
   waitForPos,
+  type ErrorFrame,
+  type User,
 } from './support/realtime.js';
-
-type User = { id: string; token: string };
-type ErrorFrame = Extract<ServerFrame, { type: 'error' }>;
-type Ack = Extract<ServerFrame, { type: 'ack' }>;
 
 const code = (name: keyof typeof CLOSE_CODES) => CLOSE_CODES[name].code;
 
 describe('real-time security', () => {
-  let server: TestServer;
   /** Added to the real time: tests move the server's clock forward. */
   let clockOffsetMs = 0;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer(
-      (config) => {
-        config.allowedOrigins = ['https://good.example'];
-        config.limits.frameBytes = 2048;
-      },
-      { clock: { now: () => Date.now() + clockOffsetMs } },
-    );
-  });
-
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
-  const user = (
-    name: string,
-    options: { expiresInSeconds?: number; scopes?: string[] } = {},
-  ): Promise<User> => createUserWithToken(server.api, uid(name), { displayName: name, ...options });
-
-  async function connect(u: User): Promise<TestSocket> {
-    const socket = await TestSocket.connect(server.wsUrl, u.token);
-    sockets.push(socket);
-    return socket;
-  }
-
-  async function open(options: { origin?: string } = {}): Promise<TestSocket> {
-    const socket = await TestSocket.open(server.wsUrl, options);
-    sockets.push(socket);
-    return socket;
-  }
-
-  let requestSeq = 0;
-  async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<Ack | ErrorFrame> {
-    const id = `req-${++requestSeq}`;
-    socket.send({ ...frame, id });
-    return socket.next<Ack | ErrorFrame>((f) => (f.type === 'ack' || f.type === 'error') && f.id === id);
-  }
+  const { server, user, connect, open } = useRealtimeServer(
+    (config) => {
+      config.allowedOrigins = ['https://good.example'];
+      config.limits.frameBytes = 2048;
+    },
+    { clock: { now: () => Date.now() + clockOffsetMs } },
+  );
 
   /** The socket still works: a round trip and a stored, acknowledged send. */
   async function expectServing(socket: TestSocket, threadId: string): Promise<void> {
@@ -284,8 +246,7 @@ describe('real-time security', () => {
       const thread = await createThread(server.api, alice.token, []);
       await restSend(server.api, alice.token, thread.id, 'private');
       // A guessed or leaked thread id must not open the thread's history.
-      const stranger = await TestSocket.connect(server.wsUrl, mallory.token, { threads: { [thread.id]: 0 } });
-      sockets.push(stranger);
+      const stranger = await connect(mallory, { threads: { [thread.id]: 0 } });
       await stranger.next((f) => f.type === 'caught_up');
       expect(threadEvents(stranger, thread.id)).toEqual([]);
     });
@@ -300,10 +261,7 @@ describe('real-time security', () => {
       expect(removed.status).toBe(204);
       const removalPos = await lastPosition(server.api, alice.token, thread.id);
       await restSend(server.api, alice.token, thread.id, 'after bob left');
-      const former = await TestSocket.connect(server.wsUrl, bob.token, {
-        threads: { [thread.id]: removalPos },
-      });
-      sockets.push(former);
+      const former = await connect(bob, { threads: { [thread.id]: removalPos } });
       await former.next((f) => f.type === 'caught_up');
       expect(threadEvents(former, thread.id)).toEqual([]);
     });
@@ -347,8 +305,7 @@ describe('real-time security', () => {
       const threadB = await createThread(apiB, bobB.token, [sharedId]);
       const messageB = await restSend(apiB, bobB.token, threadB.id, 'tenant B only');
 
-      const a = await TestSocket.connect(server.wsUrl, aliceA.token, { threads: { [threadB.id]: 0 } });
-      sockets.push(a);
+      const a = await connect(aliceA, { threads: { [threadB.id]: 0 } });
       await a.next((f) => f.type === 'caught_up');
       const ready = a.frames.find((f) => f.type === 'ready') as Extract<ServerFrame, { type: 'ready' }>;
       expect(ready.tenantId).not.toBe(created.body.tenant.id);
@@ -380,126 +337,6 @@ describe('real-time security', () => {
       await sync(aB);
       expect(threadEvents(aB, threadA.id)).toEqual([]);
       expect(threadEvents(b, threadA.id)).toEqual([]);
-    });
-  });
-
-  describe('slow consumers', () => {
-    let slowServer: TestServer;
-
-    beforeAll(async () => {
-      slowServer = await startTestServer((config) => {
-        config.limits.socketBufferBytes = 16 * 1024;
-        config.limits.userSendsPerSecond = 1_000_000;
-        config.limits.threadSendsPerSecond = 1_000_000;
-      });
-    });
-
-    afterAll(async () => {
-      await slowServer.close();
-    });
-
-    async function slowConsumerCloses(): Promise<number> {
-      const res = await slowServer.api<string>('GET', '/metrics', { auth: null });
-      const line = res.body
-        .split('\n')
-        .find((l) => l.startsWith('parley_ws_closes_total{reason="slow_consumer"}'));
-      return line ? Number(line.split(' ')[1]) : 0;
-    }
-
-    it('closes a socket that stops reading with 4001, while a normal client keeps receiving', async () => {
-      const sender = await createUserWithToken(slowServer.api, uid('sender'));
-      const reader = await createUserWithToken(slowServer.api, uid('reader'));
-      const stalled = await createUserWithToken(slowServer.api, uid('stalled'));
-      const thread = await createThread(slowServer.api, sender.token, [reader.id, stalled.id]);
-      const normal = await TestSocket.connect(slowServer.wsUrl, reader.token);
-      const senderSocket = await TestSocket.connect(slowServer.wsUrl, sender.token);
-      const slow = await RawClient.connect(slowServer.wsUrl, stalled.token);
-      slow.tcp.pause();
-
-      // Each frame fits the buffer: only a client that stops reading can overflow it.
-      const content = 'x'.repeat(12 * 1024);
-      let sent = 0;
-      const deadline = Date.now() + 15_000;
-      while ((await slowConsumerCloses()) === 0 && Date.now() < deadline) {
-        // Pipelined over one socket: the server handles them in order, group-committing.
-        const acks = Array.from({ length: 50 }, (_, i) => {
-          const id = `flood-${sent + i}`;
-          senderSocket.send({ type: 'send', id, threadId: thread.id, content });
-          return senderSocket.next(
-            (f) => (f.type === 'ack' || f.type === 'error') && 'id' in f && f.id === id,
-          );
-        });
-        sent += acks.length;
-        for (const ack of await Promise.all(acks)) expect(ack.type).toBe('ack');
-      }
-      expect(await slowConsumerCloses()).toBe(1);
-      // Reading again, the client finds the close frame behind the buffered data.
-      slow.tcp.resume();
-      expect(await slow.closedWithin(3000)).toBe(code('slow_consumer'));
-
-      // The normal client received everything, in order, and is still connected.
-      const last = await lastPosition(slowServer.api, sender.token, thread.id);
-      await waitForPos(normal, thread.id, last, 10_000);
-      const positions = threadEvents(normal, thread.id).map((e) => e.pos);
-      expect(positions).toEqual(
-        Array.from({ length: positions.length }, (_, i) => last - positions.length + 1 + i),
-      );
-      expect(positions.length).toBe(sent);
-      await sync(normal);
-      expect(normal.closeCode).toBeNull();
-      normal.close();
-      senderSocket.close();
-    });
-
-    it('does not close clients that read promptly when one frame is larger than the buffer limit', async () => {
-      const sender = await createUserWithToken(slowServer.api, uid('sender'));
-      const reader = await createUserWithToken(slowServer.api, uid('reader'));
-      const thread = await createThread(slowServer.api, sender.token, [reader.id]);
-      const listening = await TestSocket.connect(slowServer.wsUrl, reader.token);
-      const sending = await TestSocket.connect(slowServer.wsUrl, sender.token);
-      // Within the message limit (28 KiB), above the socket buffer limit (16 KiB); nothing else is queued.
-      const content = 'y'.repeat(20 * 1024);
-      sending.send({ type: 'send', id: 'big', threadId: thread.id, content });
-      const outcome = await Promise.race([
-        sending.next((f) => f.type === 'ack' && f.id === 'big', 3000),
-        sending.closed(3000).then((closeCode) => ({ type: 'closed', closeCode })),
-      ]);
-      expect(outcome).toMatchObject({ type: 'ack', message: { content } });
-      expect(await waitForPos(listening, thread.id, 2)).toMatchObject({ message: { content } });
-      await Promise.all([sync(listening), sync(sending)]);
-      expect(listening.closeCode).toBeNull();
-      expect(sending.closeCode).toBeNull();
-      listening.close();
-      sending.close();
-    });
-  });
-
-  describe('heartbeat', () => {
-    let beatServer: TestServer;
-
-    beforeAll(async () => {
-      beatServer = await startTestServer((config) => {
-        config.heartbeatIntervalMs = 200;
-      });
-    });
-
-    afterAll(async () => {
-      await beatServer.close();
-    });
-
-    it('disconnects a client that does not answer pings, and keeps one that does', async () => {
-      const silent = await createUserWithToken(beatServer.api, uid('silent'));
-      const lively = await createUserWithToken(beatServer.api, uid('lively'));
-      const normal = await TestSocket.connect(beatServer.wsUrl, lively.token);
-      const mute = await RawClient.connect(beatServer.wsUrl, silent.token, { autoPong: false });
-      const ready = normal.frames.find((f) => f.type === 'ready') as Extract<ServerFrame, { type: 'ready' }>;
-      expect(ready.heartbeatIntervalMs).toBe(200);
-
-      expect(await mute.closedWithin(2000)).toBe(code('heartbeat_timeout'));
-      await sleep(600); // several more heartbeats
-      await sync(normal);
-      expect(normal.closeCode).toBeNull();
-      normal.close();
     });
   });
 });

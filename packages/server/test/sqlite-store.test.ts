@@ -7,7 +7,7 @@ import type { AppendMessageInput } from '../src/core/ports/store.js';
 import { applyMigrations, migrations } from '../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { prepareStatements } from '../src/store/sqlite/statements.js';
-import { storeConformance } from './store-conformance.js';
+import { storeConformance } from './store-conformance/index.js';
 
 storeConformance('SqliteStore', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'parley-store-'));

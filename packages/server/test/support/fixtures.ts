@@ -1,13 +1,80 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
-import type { ErrorBody, ErrorCode, Message, ParticipantInput, Thread } from '@parley/protocol';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type {
+  ErrorBody,
+  ErrorCode,
+  Message,
+  Participant,
+  ParticipantInput,
+  Thread,
+  ThreadSummary,
+} from '@parley/protocol';
+import type { ServerConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
-import { createUserWithToken, type Api, type ApiResponse } from './server.js';
+import {
+  createUserWithToken,
+  startTestServer,
+  type Api,
+  type ApiResponse,
+  type TestServer,
+} from './server.js';
 
 /** A user created through the API, with an access token. */
 export interface TestUser {
   id: string;
   token: string;
+}
+
+/** A page of a list paged by cursor (threads, messages, users). */
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** A page of a list paged by offset (participants, read receipts). */
+export type SkipPage<T> = { items: T[]; nextSkip: number | null };
+
+/**
+ * Starts one server for the calling test file, or `describe`, before its
+ * tests and closes it after them. The returned server forwards to the one
+ * running, so it can be held from the start; use it only inside hooks and tests.
+ */
+export function useTestServer(...args: Parameters<typeof startTestServer>): TestServer {
+  let running: TestServer | undefined;
+  beforeAll(async () => {
+    running = await startTestServer(...args);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  const current = (): TestServer => {
+    if (!running) throw new Error('the test server runs only between beforeAll and afterAll');
+    return running;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get url() {
+      return current().url;
+    },
+    get wsUrl() {
+      return current().wsUrl;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    get apiKey() {
+      return current().apiKey;
+    },
+    api: (method, path, options) => current().api(method, path, options),
+    close: () => current().close(),
+  };
+}
+
+/** Sets the send rate limits per user and per thread (a configure function for the test server). */
+export function sendRates(userPerSecond: number, threadPerSecond = userPerSecond) {
+  return (config: ServerConfig): void => {
+    config.limits.userSendsPerSecond = userPerSecond;
+    config.limits.threadSendsPerSecond = threadPerSecond;
+  };
 }
 
 /** A fresh id with a readable prefix, so tests never collide inside one server. */
@@ -129,4 +196,17 @@ export async function allMessages(api: Api, threadId: string, auth?: string): Pr
     if (page.body.nextCursor === null) return messages;
     path = `/v1/threads/${threadId}/messages?limit=200&cursor=${page.body.nextCursor}`;
   }
+}
+
+/** The threads `user` sees (one page, with `query`); asserts a 200. */
+export async function listThreads(api: Api, user: TestUser, query = ''): Promise<Page<ThreadSummary>> {
+  const response = await api<Page<ThreadSummary>>('GET', `/v1/threads${query}`, { auth: user.token });
+  expect(response.status).toBe(200);
+  return response.body;
+}
+
+/** The participants of a thread (up to 200), as the API key of `api` sees them. */
+export async function participantsOf(api: Api, threadId: string): Promise<Participant[]> {
+  const response = await api<SkipPage<Participant>>('GET', `/v1/threads/${threadId}/participants?limit=200`);
+  return response.body.items;
 }

@@ -1,18 +1,76 @@
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { afterEach, expect } from 'vitest';
 import WebSocket from 'ws';
 import {
   THREAD_EVENT_TYPES,
   type EphemeralEvent,
   type Message,
+  type ResumeState,
   type ServerFrame,
   type Thread,
   type ThreadEvent,
 } from '@parley/protocol';
-import type { Api } from './server.js';
-import type { TestSocket } from './ws-client.js';
+import { uid, useTestServer, type TestUser } from './fixtures.js';
+import { createUserWithToken, type Api, type ApiResponse, type startTestServer } from './server.js';
+import { TestSocket } from './ws-client.js';
 
 /** Helpers for the real-time tests, on top of TestSocket. */
+
+export type User = TestUser;
+export type Ack = Extract<ServerFrame, { type: 'ack' }>;
+export type ErrorFrame = Extract<ServerFrame, { type: 'error' }>;
+
+/**
+ * A server for the enclosing `describe` (see useTestServer), with users and
+ * sockets on it. The sockets opened through `connect` and `open` are closed
+ * after each test.
+ */
+export function useRealtimeServer(...args: Parameters<typeof startTestServer>) {
+  const server = useTestServer(...args);
+  const sockets: TestSocket[] = [];
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  /** A user named `name` (displayed so), with a chat token issued with `options`. */
+  const user = (
+    name: string,
+    options: { expiresInSeconds?: number; scopes?: string[] } = {},
+  ): Promise<User> => createUserWithToken(server.api, uid(name), { displayName: name, ...options });
+  const users = <N extends string[]>(...names: N) =>
+    Promise.all(names.map((name) => user(name))) as Promise<{ [K in keyof N]: User }>;
+
+  /** Connects as `u` (resuming from `resume` if given) and waits for `ready`. */
+  async function connect(u: User, resume?: ResumeState): Promise<TestSocket> {
+    const socket = await TestSocket.connect(server.wsUrl, u.token, resume);
+    sockets.push(socket);
+    return socket;
+  }
+
+  /** Opens a socket without saying hello. */
+  async function open(options: { origin?: string } = {}): Promise<TestSocket> {
+    const socket = await TestSocket.open(server.wsUrl, options);
+    sockets.push(socket);
+    return socket;
+  }
+
+  return { server, user, users, connect, open };
+}
+
+let requestSeq = 0;
+
+/** Sends a frame with a fresh request id and waits for its ack or error. */
+export async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<Ack | ErrorFrame> {
+  const id = `req-${++requestSeq}`;
+  socket.send({ ...frame, id });
+  return socket.next<Ack | ErrorFrame>((f) => (f.type === 'ack' || f.type === 'error') && f.id === id);
+}
+
+/** Asserts the status of a REST response, showing its body when it differs. */
+export function expectStatus(res: ApiResponse, status: number): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+}
 
 const threadEventTypes = new Set<string>(THREAD_EVENT_TYPES);
 
@@ -21,9 +79,7 @@ export function isThreadEvent(frame: ServerFrame): frame is ThreadEvent {
 }
 
 /** A short id unique across the test run (users, threads, request ids). */
-export function uid(prefix: string): string {
-  return `${prefix}-${randomBytes(5).toString('hex')}`;
-}
+export { uid };
 
 /** The thread events a socket received, optionally of one thread, from frame index `from` on. */
 export function threadEvents(socket: TestSocket, threadId?: string, from = 0): ThreadEvent[] {
