@@ -18,6 +18,7 @@ export type { CoreDeps } from './deps.js';
 export type { CoreConfig } from './config.js';
 export type { UserControl } from './identity/tokens.js';
 export { AppError } from './errors.js';
+export { requireUser } from './access.js';
 
 /**
  * The domain: every action that reads or changes state, grouped by resource.

@@ -1,7 +1,7 @@
 import type { ClientFrame, ResumeState, ServerFrame } from '@parley/protocol';
 import { ERRORS } from '@parley/protocol';
 import type { Core, UserActor } from '../core/index.js';
-import { AppError } from '../core/index.js';
+import { AppError, requireUser } from '../core/index.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
 import type { Subscriptions } from './subscriptions.js';
@@ -25,10 +25,8 @@ export async function startSession(
 ): Promise<void> {
   let actor: UserActor;
   try {
-    const authenticated = await ctx.core.authenticate(frame.token);
-    if (authenticated.kind !== 'user' || !authenticated.scopes.includes('chat'))
-      return connection.close('unauthenticated');
-    actor = authenticated;
+    // The domain's rule: real time is for users with the chat scope (not API keys).
+    actor = requireUser(await ctx.core.authenticate(frame.token), 'A real-time connection');
   } catch (err) {
     if (err instanceof AppError && err.code === 'token_expired') return connection.close('token_expired');
     if (err instanceof AppError && err.code === 'token_revoked') return connection.close('token_revoked');
