@@ -16,7 +16,7 @@ import { Presence } from './presence.js';
 export type { Actor, UserActor } from './actor.js';
 export type { CoreDeps } from './deps.js';
 export type { CoreConfig } from './config.js';
-export type { UserControl } from './identity/tokens.js';
+export type { UserControl } from './ports/bus.js';
 export { AppError } from './errors.js';
 export { requireUser } from './access.js';
 

@@ -1,7 +1,6 @@
 import type { ThreadEvent } from '@parley/protocol';
 import type { CoreDeps } from './deps.js';
-import { topics } from './ports/bus.js';
-import type { UserControl } from './identity/tokens.js';
+import { topics, type UserControl } from './ports/bus.js';
 
 /**
  * Announces durable events after they are stored. One bus message per action

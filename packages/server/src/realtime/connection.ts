@@ -26,17 +26,12 @@ export class Connection {
     private readonly onClose: (connection: Connection, reason: CloseName) => void,
   ) {}
 
-  get isReady(): boolean {
-    return this.beforeReady === null;
-  }
-
   /** A thread event from a channel; false when the connection is closing. */
   deliver(threadId: string, pos: number, frame: Buffer): boolean {
     if (this.closing) return false;
     const held = this.catchingUp.get(threadId);
     if (held) held.push([pos, frame]);
-    else if (this.beforeReady) this.beforeReady.push(frame);
-    else this.write(frame);
+    else this.enqueue(frame);
     return true;
   }
 
@@ -79,11 +74,7 @@ export class Connection {
       last = pos;
     }
     this.catchingUp.delete(threadId);
-    for (const [pos, frame] of held) {
-      if (pos <= lastReplayed) continue;
-      if (this.beforeReady) this.beforeReady.push(frame);
-      else this.write(frame);
-    }
+    for (const [pos, frame] of held) if (pos > lastReplayed) this.enqueue(frame);
     return null;
   }
 
@@ -94,9 +85,7 @@ export class Connection {
 
   /** Writes a replayed event directly (the thread is held, so order is kept). */
   writeReplay(frame: Buffer): void {
-    if (this.closing) return;
-    if (this.beforeReady) this.beforeReady.push(frame);
-    else this.write(frame);
+    this.enqueue(frame);
   }
 
   close(reason: CloseName): void {
@@ -113,6 +102,12 @@ export class Connection {
     }
     // A peer that never acknowledges the close (half-open, or too slow) is cut off.
     setTimeout(() => this.socket.terminate(), 2000).unref();
+  }
+
+  /** Holds the frame until `ready` has gone out, else writes it. */
+  private enqueue(frame: Buffer): void {
+    if (this.beforeReady) this.beforeReady.push(frame);
+    else this.write(frame);
   }
 
   private write(frame: Buffer): void {

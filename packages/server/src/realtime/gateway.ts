@@ -3,8 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import type { EphemeralEvent } from '@parley/protocol';
-import type { Core, UserControl } from '../core/index.js';
-import { topics } from '../core/ports/bus.js';
+import type { Core } from '../core/index.js';
+import { topics, type UserControl } from '../core/ports/bus.js';
 import type { Metrics } from '../metrics.js';
 import { Connection } from './connection.js';
 import { Subscriptions } from './subscriptions.js';
@@ -93,7 +93,7 @@ export class Gateway {
       ws,
       Date.now(),
       this.core.deps.config.limits.socketBufferBytes,
-      (c, reason) => this.metrics.closes.labels(reason).inc(),
+      (_connection, reason) => this.metrics.closes.labels(reason).inc(),
     );
     this.connections.add(connection);
     this.metrics.connections.inc();

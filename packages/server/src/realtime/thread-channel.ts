@@ -64,7 +64,8 @@ export class ThreadChannel {
   }
 
   private drainEarly(): void {
-    if (this.nextPos === null) return;
+    // The usual case, on every in-order event: nothing is waiting.
+    if (this.nextPos === null || this.early.size === 0) return;
     for (const pos of [...this.early.keys()]) if (pos < this.nextPos) this.early.delete(pos);
     let next = this.early.get(this.nextPos);
     while (next) {

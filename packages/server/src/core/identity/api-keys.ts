@@ -15,7 +15,7 @@ export function isApiKeySecret(credential: string): boolean {
 }
 
 /** API keys are 256-bit random secrets, so a fast hash is enough at rest (no dictionary to attack). */
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 

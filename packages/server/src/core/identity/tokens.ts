@@ -6,7 +6,7 @@ import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { iso } from '../clock.js';
 import { requireAdmin } from '../access.js';
-import { topics } from '../ports/bus.js';
+import { topics, type UserControl } from '../ports/bus.js';
 
 /** The one algorithm this server signs with and the only one it accepts (no `none`, no key confusion). */
 const ALGORITHM = 'HS256';
@@ -21,10 +21,6 @@ interface Claims {
   /** When the user was created, ms: a token never outlives its user into a new user of the same id. */
   uca: number;
 }
-
-/** Control messages about one user, sent on the user's bus topic. */
-export type UserControl =
-  { type: 'tokens.revoked' } | { type: 'user.deleted' } | { type: 'joined'; threadId: string; pos: number };
 
 export class Tokens {
   constructor(private readonly deps: CoreDeps) {}

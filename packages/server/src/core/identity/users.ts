@@ -5,9 +5,8 @@ import { AppError } from '../errors.js';
 import { iso } from '../clock.js';
 import { newId } from '../ids.js';
 import { requireAdmin, requireUserDirectory } from '../access.js';
-import { topics } from '../ports/bus.js';
+import { topics, type UserControl } from '../ports/bus.js';
 import { decodeCursor, encodeCursor } from '../paging.js';
-import type { UserControl } from './tokens.js';
 
 export class Users {
   constructor(private readonly deps: CoreDeps) {}

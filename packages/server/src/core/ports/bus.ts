@@ -26,6 +26,10 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/** Control messages about one user, the payload of `topics.user`. */
+export type UserControl =
+  { type: 'tokens.revoked' } | { type: 'user.deleted' } | { type: 'joined'; threadId: string; pos: number };
+
 /** Topic names, in one place so that every adapter and consumer agrees. */
 export const topics = {
   /** Durable events of one thread. */
