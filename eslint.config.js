@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'packages/server/src/main.ts'],
+    files: ['bench/**', 'packages/server/src/main.ts', 'packages/server/src/migrate.ts'],
     rules: { 'no-console': 'off' },
   },
   {

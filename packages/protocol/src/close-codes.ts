@@ -13,6 +13,11 @@ export const CLOSE_CODES = {
   going_away: { code: 1001, action: 'reconnect', reason: 'The server is shutting down.' },
   frame_too_large: { code: 1009, action: 'reconnect', reason: 'A frame exceeded the frame size limit.' },
   internal_error: { code: 1011, action: 'reconnect', reason: 'The server hit an unexpected error.' },
+  service_unavailable: {
+    code: 1013,
+    action: 'reconnect',
+    reason: 'The database or message bus is unavailable; try again later.',
+  },
   invalid_frame: {
     code: 4000,
     action: 'reconnect',

@@ -17,12 +17,26 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   heartbeatIntervalMs: number;
   sqliteSynchronous: 'full' | 'normal';
+  /** PostgreSQL instead of SQLite (several nodes); see the README's deployment guide. */
+  databaseUrl: string | undefined;
+  /** Redis for the bus, presence and rate limits across nodes. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so deployments can share one Redis. */
+  redisPrefix: string;
+  postgresPoolSize: number;
+  /** Apply pending migrations at start; off when an operator runs `npm run migrate` instead. */
+  autoMigrate: boolean;
+  /** With a networked bus: how often a node checks the Store for events the bus did not bring. */
+  catchUpIntervalMs: number;
+  /** This process in the cluster (presence); generated when not set. */
+  nodeId: string | undefined;
   limits: Limits;
   secrets: { tokenSecret: string | undefined };
 }
 
 type Spec =
   | { kind: 'int'; min: number; max: number; apply: (c: ServerConfig, v: number) => void }
+  | { kind: 'url'; protocols: readonly string[]; apply: (c: ServerConfig, v: string) => void }
   | { kind: 'string'; apply: (c: ServerConfig, v: string) => void }
   | { kind: 'enum'; values: readonly string[]; apply: (c: ServerConfig, v: string) => void };
 
@@ -72,6 +86,26 @@ export const CONFIG_SPEC: Record<string, Spec> = {
     values: ['full', 'normal'],
     apply: (c, v) => void (c.sqliteSynchronous = v as 'full' | 'normal'),
   },
+  DATABASE_URL: {
+    kind: 'url',
+    protocols: ['postgres:', 'postgresql:'],
+    apply: (c, v) => void (c.databaseUrl = v),
+  },
+  REDIS_URL: { kind: 'url', protocols: ['redis:', 'rediss:'], apply: (c, v) => void (c.redisUrl = v) },
+  PARLEY_REDIS_PREFIX: { kind: 'string', apply: (c, v) => void (c.redisPrefix = v) },
+  PARLEY_PG_POOL_SIZE: { kind: 'int', min: 1, max: 500, apply: (c, v) => void (c.postgresPoolSize = v) },
+  PARLEY_AUTO_MIGRATE: {
+    kind: 'enum',
+    values: ['true', 'false'],
+    apply: (c, v) => void (c.autoMigrate = v === 'true'),
+  },
+  PARLEY_CATCH_UP_INTERVAL_MS: {
+    kind: 'int',
+    min: 100,
+    max: 600_000,
+    apply: (c, v) => void (c.catchUpIntervalMs = v),
+  },
+  PARLEY_NODE_ID: { kind: 'string', apply: (c, v) => void (c.nodeId = v) },
   PARLEY_MAX_MESSAGE_BYTES: limit('messageContentBytes', 1, 1024 * 1024),
   PARLEY_MAX_BODY_BYTES: limit('requestBodyBytes', 1024, 16 * 1024 * 1024),
   PARLEY_MAX_FRAME_BYTES: limit('frameBytes', 1024, 16 * 1024 * 1024),
@@ -81,13 +115,6 @@ export const CONFIG_SPEC: Record<string, Spec> = {
   PARLEY_THREAD_SEND_RATE: limit('threadSendsPerSecond', 1, 1_000_000),
   PARLEY_SOCKET_BUFFER_BYTES: limit('socketBufferBytes', 16 * 1024, 1024 * 1024 * 1024),
   PARLEY_RESUME_MAX_EVENTS: limit('resumeMaxEvents', 10, 1_000_000),
-};
-
-/** Variables read elsewhere or reserved for later releases; named so the unknown-key check knows them. */
-const UNSUPPORTED: Record<string, string> = {
-  DATABASE_URL:
-    'PostgreSQL is not supported by this release yet; unset DATABASE_URL to use the embedded SQLite store.',
-  REDIS_URL: 'Redis is not supported by this release yet; unset REDIS_URL to use the in-process bus.',
 };
 
 export class ConfigError extends Error {
@@ -108,6 +135,13 @@ export function defaultConfig(): ServerConfig {
     tokenTtlSeconds: 24 * 3600,
     heartbeatIntervalMs: 25_000,
     sqliteSynchronous: 'full',
+    databaseUrl: undefined,
+    redisUrl: undefined,
+    redisPrefix: 'parley:',
+    postgresPoolSize: 10,
+    autoMigrate: true,
+    catchUpIntervalMs: 2000,
+    nodeId: undefined,
     limits: { ...DEFAULT_LIMITS },
     secrets: { tokenSecret: undefined },
   };
@@ -121,8 +155,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     if (raw === undefined) continue;
     const spec = CONFIG_SPEC[name];
     if (!spec) {
-      if (name in UNSUPPORTED && raw !== '') problems.push(`${name}: ${UNSUPPORTED[name]}`);
-      else if (name.startsWith('PARLEY_'))
+      if (name.startsWith('PARLEY_'))
         problems.push(`${name} is not a known setting (see the README's configuration table).`);
       continue;
     }
@@ -131,6 +164,14 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   }
   if (config.secrets.tokenSecret !== undefined && Buffer.byteLength(config.secrets.tokenSecret) < 32) {
     problems.push('PARLEY_TOKEN_SECRET must be at least 32 bytes.');
+  }
+  if (config.redisUrl !== undefined && config.databaseUrl === undefined) {
+    problems.push('REDIS_URL needs DATABASE_URL: nodes that share a bus must share one PostgreSQL database.');
+  }
+  if (config.databaseUrl !== undefined && config.secrets.tokenSecret === undefined) {
+    problems.push(
+      'DATABASE_URL needs PARLEY_TOKEN_SECRET: every node must sign and verify tokens with the same secret.',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -144,6 +185,19 @@ function applyOne(config: ServerConfig, name: string, spec: Spec, raw: string): 
         return `${name}="${raw}" must be an integer from ${spec.min} to ${spec.max}.`;
       }
       spec.apply(config, value);
+      return null;
+    }
+    case 'url': {
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        return `${name} is not a valid URL (expected ${spec.protocols[0]}//host:port/…).`;
+      }
+      if (!spec.protocols.includes(url.protocol)) {
+        return `${name} must start with ${spec.protocols.map((p) => `${p}//`).join(' or ')} (got ${url.protocol}//).`;
+      }
+      spec.apply(config, raw.trim());
       return null;
     }
     case 'enum':

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './server.js';
 
-/** `npm start`: one node on the embedded SQLite store, printing where it listens. */
+/** `npm start`: one node (SQLite by default, PostgreSQL + Redis when configured), printing where it listens. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const server = await startServer(config);
   const lines = [
     '',
-    `Parley is running (data in ${config.dataDir}).`,
+    `Parley is running on ${server.backends}${config.databaseUrl === undefined ? ` (data in ${config.dataDir})` : ''}.`,
     `  REST API       ${server.url}/v1`,
     `  WebSocket      ${server.url.replace(/^http/, 'ws')}/v1/realtime`,
     `  API reference  ${server.url}/docs`,

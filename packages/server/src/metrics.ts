@@ -37,6 +37,17 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
+  readonly dependencyErrors = new Counter({
+    name: 'parley_dependency_errors_total',
+    help: 'Errors reported by the database, bus, presence or rate-limit adapters (dropped publishes included)',
+    labelNames: ['dependency'],
+    registers: [this.registry],
+  });
+  readonly caughtUpEvents = new Counter({
+    name: 'parley_catch_up_events_total',
+    help: 'Thread events a node read from the store because the bus had not brought them',
+    registers: [this.registry],
+  });
   readonly httpDuration = new Histogram({
     name: 'parley_http_request_duration_seconds',
     help: 'HTTP request duration',

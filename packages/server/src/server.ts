@@ -5,10 +5,7 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { createCore, type Core } from './core/index.js';
 import { systemClock, type Clock } from './core/clock.js';
-import type { Bus } from './core/ports/bus.js';
-import type { Store } from './core/ports/store.js';
-import { MemoryBus } from './bus/memory-bus.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { openBackends } from './backends.js';
 import { buildHttp } from './http/app.js';
 import { Gateway } from './realtime/gateway.js';
 import { Metrics } from './metrics.js';
@@ -19,14 +16,17 @@ export interface RunningServer {
   url: string;
   port: number;
   core: Core;
+  /** Which adapters run, e.g. "PostgreSQL + Redis". */
+  backends: string;
   /** The bootstrap admin API key, only on the very first start. */
   bootstrapApiKey: string | null;
   close(): Promise<void>;
 }
 
 /**
- * Wires one node: the SQLite store under the data directory, the in-process
- * bus, the domain, REST and WebSocket. Tests start it on port 0.
+ * Wires one node: the adapters the configuration selects (SQLite and the
+ * in-process bus by default), the domain, REST and WebSocket. Tests start it
+ * on port 0.
  */
 export async function startServer(
   config: ServerConfig,
@@ -35,18 +35,12 @@ export async function startServer(
   mkdirSync(config.dataDir, { recursive: true });
   const logger = options.logger ?? (pino({ level: config.logLevel }) as unknown as FastifyBaseLogger);
   const metrics = new Metrics();
-  const store: Store = SqliteStore.open({
-    file: join(config.dataDir, 'parley.db'),
-    synchronous: config.sqliteSynchronous,
-    onCommit: ({ messages, ms }) => {
-      metrics.messagesStored.inc(messages);
-      metrics.storeCommit.observe(ms / 1000);
-    },
-  });
-  const bus: Bus = new MemoryBus((err) => logger.error({ err }, 'bus handler failed'));
+  const backends = await openBackends(config, metrics, logger);
   const core = createCore({
-    store,
-    bus,
+    store: backends.store,
+    bus: backends.bus,
+    presenceDirectory: backends.presenceDirectory,
+    rateLimits: backends.rateLimits,
     clock: options.clock ?? systemClock,
     config: {
       limits: config.limits,
@@ -64,6 +58,7 @@ export async function startServer(
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     allowedOrigins: config.allowedOrigins,
     helloTimeoutMs: 10_000,
+    catchUpIntervalMs: config.catchUpIntervalMs,
   });
   gateway.attachTo(app.server);
   await app.listen({ port: config.port, host: config.host });
@@ -75,14 +70,14 @@ export async function startServer(
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     core,
+    backends: backends.description,
     bootstrapApiKey: boot?.apiKey ?? null,
     async close() {
       if (closed) return;
       closed = true;
       await gateway.close();
       await app.close();
-      await bus.close();
-      await store.close();
+      await backends.close();
     },
   };
 }

@@ -308,11 +308,35 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['PARLEY_SQLITE_SYNCHRONOUS', 'off'],
     ['PARLEY_DATA_DIR', ' '],
-    ['DATABASE_URL', 'postgres://localhost/parley'],
+    ['DATABASE_URL', 'mysql://localhost/parley'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['PARLEY_PG_POOL_SIZE', '0'],
+    ['PARLEY_AUTO_MIGRATE', 'yes'],
   ])('rejects %s=%j with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(name);
+  });
+
+  it('needs a shared token secret with DATABASE_URL, and DATABASE_URL with REDIS_URL', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://localhost/parley' })).toEqual([
+      expect.stringContaining('PARLEY_TOKEN_SECRET'),
+    ]);
+    expect(problemsOf({ REDIS_URL: 'redis://localhost:6379' })).toEqual([
+      expect.stringContaining('DATABASE_URL'),
+    ]);
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/parley',
+      REDIS_URL: 'redis://cache:6379',
+      PARLEY_TOKEN_SECRET: 'x'.repeat(32),
+      PARLEY_PG_POOL_SIZE: '20',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://u:p@db:5432/parley',
+      redisUrl: 'redis://cache:6379',
+      postgresPoolSize: 20,
+    });
   });
 
   it('reports every problem at once, with the allowed values, and never prints the token secret', () => {

@@ -110,7 +110,13 @@ describe('tenants', () => {
   it('generates an id when none is given', async () => {
     const created = await ts.api<CreatedTenant>('POST', '/v1/tenants', { body: { name: 'Anonymous' } });
     expect(created.status).toBe(201);
-    expect(created.body.tenant.id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.:@-]*$/);
+    expect(created.body.tenant.id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
+  });
+
+  it('refuses tenant ids with ":" or "@", which would blur bus topics and Redis keys', async () => {
+    for (const id of ['a:b', 'a@b']) {
+      expectError(await ts.api('POST', '/v1/tenants', { body: { id, name: 'X' } }), 400, 'invalid_request');
+    }
   });
 
   it('refuses non-platform keys and user tokens', async () => {

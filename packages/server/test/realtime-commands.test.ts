@@ -211,13 +211,16 @@ describe('real-time events', () => {
   it('answers sends past the rate limit with rate_limited and retryAfter', async () => {
     const [alice] = await users('alice');
     const thread = await createThread(server.api, alice.token, []);
-    const a = await connect(alice);
+    // Three sockets of one user: the limit is per user, and their frames are handled in parallel, so
+    // the sends outpace the refill whatever one store write costs.
+    const sockets = [await connect(alice), await connect(alice), await connect(alice)];
     const burst = server.server.core.deps.config.limits.userSendsPerSecond * 2;
-    const ids = Array.from({ length: burst + 5 }, (_, i) => `burst-${i}`);
-    for (const id of ids) a.send({ type: 'send', id, threadId: thread.id, content: id });
+    const ids = Array.from({ length: burst + 15 }, (_, i) => `burst-${i}`);
+    const socketOf = (i: number) => sockets[i % sockets.length]!;
+    ids.forEach((id, i) => socketOf(i).send({ type: 'send', id, threadId: thread.id, content: id }));
     const answers = await Promise.all(
-      ids.map((id) =>
-        a.next<Ack | ErrorFrame>((f) => (f.type === 'ack' || f.type === 'error') && f.id === id),
+      ids.map((id, i) =>
+        socketOf(i).next<Ack | ErrorFrame>((f) => (f.type === 'ack' || f.type === 'error') && f.id === id),
       ),
     );
     const limited = answers.filter((f): f is ErrorFrame => f.type === 'error');

@@ -115,8 +115,19 @@ export const CreateApiKeyBody = Type.Object(
 export const Tenant = Type.Object({ id: Id, name: Type.String(), createdAt: DateTime });
 export type Tenant = Static<typeof Tenant>;
 
+/**
+ * Tenant ids leave out `:` and `@`: they open every bus topic and Redis key
+ * (`u:<tenant>:<user>`), so a tenant `a:b` must not be able to read as tenant
+ * `a` with a user `b:…`.
+ */
+export const TenantId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+  minLength: 1,
+  maxLength: 64,
+});
+
 export const CreateTenantBody = Type.Object(
-  { id: Type.Optional(Id), name: Type.String({ minLength: 1, maxLength: 128 }) },
+  { id: Type.Optional(TenantId), name: Type.String({ minLength: 1, maxLength: 128 }) },
   { additionalProperties: false },
 );
 export type CreateTenantBody = Static<typeof CreateTenantBody>;

@@ -8,6 +8,8 @@ import type { Bus } from '../core/ports/bus.js';
 export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, Set<(payload: unknown) => void>>();
   private closed = false;
+  /** In-process delivery cannot be interrupted. */
+  readonly mayLoseMessages = false;
 
   constructor(private readonly onHandlerError: (err: unknown) => void = (err) => console.error(err)) {}
 
@@ -44,6 +46,8 @@ export class MemoryBus implements Bus {
       if (current.size === 0) this.handlers.delete(topic);
     };
   }
+
+  onResumed(): void {}
 
   async ping(): Promise<void> {
     if (this.closed) throw new Error('bus closed');

@@ -1,5 +1,7 @@
 import type { Bus } from './ports/bus.js';
 import type { Store } from './ports/store.js';
+import type { PresenceDirectory } from './ports/presence-directory.js';
+import type { RateLimits } from './ports/rate-limits.js';
 import type { Clock } from './clock.js';
 import type { CoreConfig } from './config.js';
 
@@ -7,6 +9,8 @@ import type { CoreConfig } from './config.js';
 export interface CoreDeps {
   store: Store;
   bus: Bus;
+  presenceDirectory: PresenceDirectory;
+  rateLimits: RateLimits;
   clock: Clock;
   config: CoreConfig;
 }

@@ -17,7 +17,7 @@ export type { Actor, UserActor } from './actor.js';
 export type { CoreDeps } from './deps.js';
 export type { CoreConfig } from './config.js';
 export type { UserControl } from './ports/bus.js';
-export { AppError } from './errors.js';
+export { AppError, knownError } from './errors.js';
 export { requireUser } from './access.js';
 
 /**
@@ -70,7 +70,13 @@ export function createCore(deps: CoreDeps): Core {
     async bootstrap({ tenantName, apiKeySecret }) {
       if ((await deps.store.countTenants()) > 0) return null;
       const tenantId = PLATFORM_TENANT_ID;
-      await deps.store.createTenant({ id: tenantId, name: tenantName, createdAt: iso(deps.clock.now()) });
+      const created = await deps.store.createTenant({
+        id: tenantId,
+        name: tenantName,
+        createdAt: iso(deps.clock.now()),
+      });
+      // Several nodes starting together on one empty database: only the first bootstraps.
+      if (!created) return null;
       const key = await apiKeys.createForTenant(tenantId, 'bootstrap admin', apiKeySecret);
       return { tenantId, apiKey: key.secret };
     },

@@ -9,20 +9,11 @@ import { accessThread } from './access.js';
 import { publishThreadEvents } from './publish.js';
 import { decodeCursor, encodeCursor } from './paging.js';
 import { sanitizeMessageHtml } from './sanitize.js';
-import { RateLimiter } from './rate-limiter.js';
 
 type Cursor = { o: 'a' | 'd'; s: number };
 
 export class Messages {
-  private readonly userSends: RateLimiter;
-  private readonly threadSends: RateLimiter;
-
-  constructor(private readonly deps: CoreDeps) {
-    const { limits } = deps.config;
-    const now = () => deps.clock.now();
-    this.userSends = new RateLimiter(limits.userSendsPerSecond, limits.userSendsPerSecond * 2, now);
-    this.threadSends = new RateLimiter(limits.threadSendsPerSecond, limits.threadSendsPerSecond * 2, now);
-  }
+  constructor(private readonly deps: CoreDeps) {}
 
   /**
    * Stores a message and announces it. Resolves once the message is durable.
@@ -36,11 +27,12 @@ export class Messages {
     const { participant } = await accessThread(this.deps, actor, threadId, 'write');
     const type = body.type ?? 'text';
     const content = this.checkContent(type, body.content);
-    this.checkRate(
-      actor.kind === 'user' ? `u:${actor.tenantId}:${actor.userId}` : `k:${actor.apiKeyId}`,
-      this.userSends,
+    const { userSendsPerSecond, threadSendsPerSecond } = this.deps.config.limits;
+    await this.checkRate(
+      actor.kind === 'user' ? `send:u:${actor.tenantId}:${actor.userId}` : `send:k:${actor.apiKeyId}`,
+      userSendsPerSecond,
     );
-    this.checkRate(`t:${actor.tenantId}:${threadId}`, this.threadSends);
+    await this.checkRate(`send:t:${actor.tenantId}:${threadId}`, threadSendsPerSecond);
     const result = await this.deps.store.appendMessage({
       tenantId: actor.tenantId,
       threadId,
@@ -152,8 +144,9 @@ export class Messages {
     return clean;
   }
 
-  private checkRate(key: string, limiter: RateLimiter): void {
-    const wait = limiter.take(key);
+  /** Bursts of up to twice the per-second rate pass. */
+  private async checkRate(key: string, perSecond: number): Promise<void> {
+    const wait = await this.deps.rateLimits.take(key, perSecond, perSecond * 2, this.deps.clock.now());
     if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: wait });
   }
 }

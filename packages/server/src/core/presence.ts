@@ -4,40 +4,33 @@ import { iso } from './clock.js';
 import { topics } from './ports/bus.js';
 
 /**
- * Online/offline of users, derived from their live connections. Ephemeral:
- * counted in memory and announced on the bus, never stored. A user is online
- * while at least one connection is open on this node.
+ * Online/offline of users, derived from their live connections on every node
+ * (the PresenceDirectory port) and announced on the bus, never stored. A user
+ * is online while at least one connection is open anywhere.
  */
 export class Presence {
-  private readonly connections = new Map<string, number>();
-
-  constructor(private readonly deps: CoreDeps) {}
+  constructor(private readonly deps: CoreDeps) {
+    // The users of a node that vanished: one surviving node announces each of them.
+    deps.presenceDirectory.onExpired((tenantId, userId) => void this.announce(tenantId, userId, 'offline'));
+  }
 
   async connected(tenantId: string, userId: string): Promise<void> {
-    const key = `${tenantId}:${userId}`;
-    const count = (this.connections.get(key) ?? 0) + 1;
-    this.connections.set(key, count);
-    if (count === 1) await this.announce(tenantId, userId, 'online');
+    if (await this.deps.presenceDirectory.connected(tenantId, userId)) {
+      await this.announce(tenantId, userId, 'online');
+    }
   }
 
   async disconnected(tenantId: string, userId: string): Promise<void> {
-    const key = `${tenantId}:${userId}`;
-    const count = (this.connections.get(key) ?? 0) - 1;
-    if (count > 0) {
-      this.connections.set(key, count);
-      return;
+    if (await this.deps.presenceDirectory.disconnected(tenantId, userId)) {
+      await this.announce(tenantId, userId, 'offline');
     }
-    this.connections.delete(key);
-    await this.announce(tenantId, userId, 'offline');
   }
 
   /** Presence of the people who share a thread with the user. */
   async contactsPresence(tenantId: string, userId: string): Promise<PresenceEntry[]> {
     const contacts = await this.deps.store.contactsOf(tenantId, userId);
-    return contacts.map((id) => ({
-      userId: id,
-      status: this.connections.has(`${tenantId}:${id}`) ? 'online' : 'offline',
-    }));
+    const online = await this.deps.presenceDirectory.online(tenantId, contacts);
+    return contacts.map((id) => ({ userId: id, status: online.has(id) ? 'online' : 'offline' }));
   }
 
   private async announce(tenantId: string, userId: string, status: 'online' | 'offline'): Promise<void> {

@@ -24,8 +24,7 @@ export class Tenants {
       throw new AppError('forbidden', 'Only an API key of the platform tenant can create tenants.');
     }
     const tenant = { id: body.id ?? newId('ten'), name: body.name, createdAt: iso(this.deps.clock.now()) };
-    if (await this.deps.store.getTenant(tenant.id)) throw new AppError('tenant_exists');
-    await this.deps.store.createTenant(tenant);
+    if (!(await this.deps.store.createTenant(tenant))) throw new AppError('tenant_exists');
     const apiKey = await this.apiKeys.createForTenant(tenant.id, 'first key');
     return { tenant, apiKey };
   }

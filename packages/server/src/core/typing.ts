@@ -4,20 +4,22 @@ import type { CoreDeps } from './deps.js';
 import { iso } from './clock.js';
 import { accessThread, requireUser } from './access.js';
 import { topics } from './ports/bus.js';
-import { RateLimiter } from './rate-limiter.js';
+import { Throttle } from './throttle.js';
 
 /** Typing notifications: bus only, never stored. Repeats within a second are absorbed. */
 export class Typing {
-  private readonly throttle: RateLimiter;
+  /**
+   * Per node: typing is ephemeral, so a user spread over two nodes at worst
+   * announces twice a second.
+   */
+  private readonly throttle = new Throttle(1000);
 
-  constructor(private readonly deps: CoreDeps) {
-    this.throttle = new RateLimiter(1, 1, () => deps.clock.now());
-  }
+  constructor(private readonly deps: CoreDeps) {}
 
   async notify(actor: Actor, threadId: string): Promise<void> {
     const user = requireUser(actor, 'Typing');
     const { participant } = await accessThread(this.deps, user, threadId, 'write');
-    if (this.throttle.take(`${user.tenantId}:${threadId}:${user.userId}`) > 0) return;
+    if (!this.throttle.pass(`${user.tenantId}:${threadId}:${user.userId}`, this.deps.clock.now())) return;
     const event: EphemeralEvent = {
       type: 'typing',
       threadId,

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERRORS, type ErrorBody, type ErrorCode } from '@parley/protocol';
-import { AppError } from '../core/index.js';
+import { knownError } from '../core/index.js';
 
 export function sendError(
   reply: FastifyReply,
@@ -25,7 +25,8 @@ const FRAMEWORK_CODES: Record<string, ErrorCode> = {
 /** Every failure leaves as `{ "error": { "code", "message" } }` with the catalogue's status. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) return sendError(reply, err.code, err.message, err.details);
+    const known = knownError(err);
+    if (known) return sendError(reply, known.code, known.message, known.details);
     if (err.validation) {
       const first = err.validation[0];
       const where = err.validationContext ?? 'request';

@@ -9,12 +9,21 @@ import type { UserActor } from '../core/index.js';
  */
 export class Connection {
   actor: UserActor | null = null;
+  /** The token the connection authenticated with, checked again after a bus interruption. */
+  credential: string | null = null;
   /** Whether the socket answered since the last heartbeat. */
   alive = true;
   closing = false;
   readonly threads = new Set<string>();
   /** Live frames held back per thread while that thread is replayed from the Store. */
   private readonly catchingUp = new Map<string, [number, Buffer][]>();
+  /**
+   * Per thread, the last position a replay wrote. The bus may lag behind the
+   * Store (a replay can read events whose live copies are still on their way),
+   * so live frames at or below it are duplicates; the entry goes once the live
+   * stream passes it.
+   */
+  private readonly replayedUpTo = new Map<string, number>();
   /** Frames held back until `ready` is sent; null once ready. */
   private beforeReady: Buffer[] | null = [];
 
@@ -30,8 +39,16 @@ export class Connection {
   deliver(threadId: string, pos: number, frame: Buffer): boolean {
     if (this.closing) return false;
     const held = this.catchingUp.get(threadId);
-    if (held) held.push([pos, frame]);
-    else this.enqueue(frame);
+    if (held) {
+      held.push([pos, frame]);
+      return true;
+    }
+    const replayed = this.replayedUpTo.get(threadId);
+    if (replayed !== undefined) {
+      if (pos <= replayed) return true;
+      this.replayedUpTo.delete(threadId);
+    }
+    this.enqueue(frame);
     return true;
   }
 
@@ -75,12 +92,14 @@ export class Connection {
     }
     this.catchingUp.delete(threadId);
     for (const [pos, frame] of held) if (pos > lastReplayed) this.enqueue(frame);
+    if (last > 0) this.replayedUpTo.set(threadId, last);
     return null;
   }
 
   /** Drops a thread's held frames (resync: the client refetches that thread). */
   abandonThread(threadId: string): void {
     this.catchingUp.delete(threadId);
+    this.replayedUpTo.delete(threadId);
   }
 
   /** Writes a replayed event directly (the thread is held, so order is kept). */
@@ -92,6 +111,7 @@ export class Connection {
     if (this.closing) return;
     this.closing = true;
     this.catchingUp.clear();
+    this.replayedUpTo.clear();
     this.beforeReady = null;
     const { code, reason: text } = CLOSE_CODES[reason];
     this.onClose(this, reason);

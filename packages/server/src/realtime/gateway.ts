@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import type { EphemeralEvent } from '@parley/protocol';
-import type { Core } from '../core/index.js';
+import { knownError, type Core } from '../core/index.js';
 import { topics, type UserControl } from '../core/ports/bus.js';
 import type { Metrics } from '../metrics.js';
 import { Connection } from './connection.js';
@@ -11,6 +11,7 @@ import { Subscriptions } from './subscriptions.js';
 import { parseClientFrame } from './client-frames.js';
 import { handleCommand, startSession, type SessionContext } from './session.js';
 import { replayThread } from './replay.js';
+import { BusRecovery } from './bus-recovery.js';
 
 export interface GatewayOptions {
   path: string;
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   /** Origins allowed for browser connections; `*` allows any. Same-origin is always allowed. */
   allowedOrigins: string[];
   helloTimeoutMs: number;
+  /** With a bus that may lose messages: how often open threads are checked against the Store. */
+  catchUpIntervalMs: number;
 }
 
 /**
@@ -34,6 +37,7 @@ export class Gateway {
   private readonly subscriptions: Subscriptions;
   private readonly session: SessionContext;
   private readonly ticker: NodeJS.Timeout;
+  private readonly recovery: BusRecovery;
   private lastHeartbeat = 0;
   private sequence = 0;
 
@@ -60,6 +64,16 @@ export class Gateway {
     };
     this.ticker = setInterval(() => this.tick(), Math.min(1000, options.heartbeatIntervalMs));
     this.ticker.unref();
+    this.recovery = new BusRecovery(
+      core,
+      this.subscriptions,
+      () => this.connections,
+      (connection, threadId, pos) => this.followNewThread(connection, threadId, pos),
+      metrics,
+      log,
+      options.catchUpIntervalMs,
+    );
+    this.recovery.start();
   }
 
   /** Takes over HTTP upgrades on the gateway's path. */
@@ -80,6 +94,7 @@ export class Gateway {
 
   async close(): Promise<void> {
     clearInterval(this.ticker);
+    this.recovery.stop();
     for (const connection of [...this.connections]) connection.close('going_away');
     await this.subscriptions.closeAll();
     for (const off of this.userTopics.values()) await off();
@@ -136,7 +151,15 @@ export class Gateway {
     }
     if (!connection.actor) {
       if (parsed.frame.type !== 'hello') return connection.close('unauthenticated');
-      return startSession(this.session, connection, parsed.frame);
+      try {
+        return await startSession(this.session, connection, parsed.frame);
+      } catch (err) {
+        // A session half set up is of no use: the client reconnects and resumes elsewhere or later.
+        const unavailable = knownError(err)?.code === 'service_unavailable';
+        connection.close(unavailable ? 'service_unavailable' : 'internal_error');
+        if (!unavailable) throw err;
+        return;
+      }
     }
     return handleCommand(this.session, connection, parsed.frame);
   }

@@ -1,7 +1,7 @@
 import type { ClientFrame, ResumeState, ServerFrame } from '@parley/protocol';
 import { ERRORS } from '@parley/protocol';
 import type { Core, UserActor } from '../core/index.js';
-import { AppError, requireUser } from '../core/index.js';
+import { knownError, requireUser } from '../core/index.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
 import type { Subscriptions } from './subscriptions.js';
@@ -28,11 +28,14 @@ export async function startSession(
     // The domain's rule: real time is for users with the chat scope (not API keys).
     actor = requireUser(await ctx.core.authenticate(frame.token), 'A real-time connection');
   } catch (err) {
-    if (err instanceof AppError && err.code === 'token_expired') return connection.close('token_expired');
-    if (err instanceof AppError && err.code === 'token_revoked') return connection.close('token_revoked');
+    const known = knownError(err);
+    if (known?.code === 'token_expired') return connection.close('token_expired');
+    if (known?.code === 'token_revoked') return connection.close('token_revoked');
+    if (known?.code === 'service_unavailable') return connection.close('service_unavailable');
     return connection.close('unauthenticated');
   }
   connection.actor = actor;
+  connection.credential = frame.token;
   await ctx.attach(connection);
   const { store } = ctx.core.deps;
   const threadIds = await store.threadIdsForUser(actor.tenantId, actor.userId);
@@ -165,15 +168,15 @@ async function respond(
     const frame = await action();
     if (frame && id !== undefined) reply(frame);
   } catch (err) {
-    const known = err instanceof AppError;
+    const known = knownError(err);
     reply({
       type: 'error',
       ...(id !== undefined && { id }),
       error: {
-        code: known ? err.code : 'internal_error',
-        message: known ? err.message : ERRORS.internal_error.message,
-        ...(known && err.details.retryAfter !== undefined && { retryAfter: err.details.retryAfter }),
-        ...(known && err.details.field !== undefined && { field: err.details.field }),
+        code: known ? known.code : 'internal_error',
+        message: known ? known.message : ERRORS.internal_error.message,
+        ...(known?.details.retryAfter !== undefined && { retryAfter: known.details.retryAfter }),
+        ...(known?.details.field !== undefined && { field: known.details.field }),
       },
     });
     if (!known) throw err;

@@ -46,6 +46,38 @@ export class Subscriptions {
     if (channel.followers.size === 0) await this.shut(key, channel);
   }
 
+  /**
+   * Compares every open channel with the Store's last positions and delivers
+   * what the bus did not bring. One query per tenant with open channels.
+   * Resolves with the number of events recovered.
+   */
+  async catchUp(): Promise<number> {
+    const byTenant = new Map<string, ThreadChannel[]>();
+    for (const channel of this.channels.values()) {
+      const list = byTenant.get(channel.tenantId);
+      if (list) list.push(channel);
+      else byTenant.set(channel.tenantId, [channel]);
+    }
+    let recovered = 0;
+    for (const [tenantId, channels] of byTenant) {
+      const positions = await this.store.threadPositions(
+        tenantId,
+        channels.map((c) => c.threadId),
+      );
+      for (const channel of channels) {
+        const stored = positions.get(channel.threadId);
+        const expected = channel.expected;
+        if (stored !== undefined && expected !== null && stored >= expected) {
+          recovered += await channel.catchUp(stored);
+        } else if (stored === undefined && expected !== null) {
+          // Deleted while the bus was away: the tombstone event is still in the log.
+          recovered += await channel.catchUp(expected);
+        }
+      }
+    }
+    return recovered;
+  }
+
   async closeAll(): Promise<void> {
     for (const [key, channel] of this.channels) await this.shut(key, channel);
   }

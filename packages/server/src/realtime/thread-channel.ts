@@ -39,13 +39,39 @@ export class ThreadChannel {
 
   receive(event: ThreadEvent): void {
     if (this.nextPos !== null && event.pos < this.nextPos) return;
-    if (this.nextPos === null || event.pos > this.nextPos) {
+    // A deletion is final and erases the log before it, so a gap in front of it can never be
+    // repaired: it is delivered at once, and whatever was missing went with the thread.
+    const final = event.type === 'thread.deleted' && this.nextPos !== null;
+    if (!final && (this.nextPos === null || event.pos > this.nextPos)) {
       this.early.set(event.pos, event);
       if (this.nextPos !== null) this.scheduleRepair();
       return;
     }
+    if (final) this.early.clear();
     this.deliver(event);
     this.drainEarly();
+  }
+
+  /**
+   * The Store holds events up to `storedPos`: fetch and deliver any this
+   * channel has not seen (the bus dropped them, or their publisher died
+   * between commit and publish). Resolves with how many were delivered.
+   */
+  async catchUp(storedPos: number): Promise<number> {
+    let delivered = 0;
+    while (this.nextPos !== null && storedPos >= this.nextPos) {
+      const before = this.nextPos;
+      const events = await this.hooks.eventsAfter(before - 1);
+      for (const event of events) this.receive(event);
+      if (this.nextPos === null || this.nextPos === before) break; // nothing new: deleted, or already closed
+      delivered += this.nextPos - before;
+    }
+    return delivered;
+  }
+
+  /** Position expected next, null before the baseline is known. */
+  get expected(): number | null {
+    return this.nextPos;
   }
 
   close(): void {

@@ -116,5 +116,20 @@ export function receiptsAndEvents({ store, expectLogged, thread, send }: StoreSu
       expect(await store.eventsAfter(A, 'unknown', 0, 10)).toEqual([]);
       expect(await store.eventsAfter(B, 'th-1', 0, 10)).toEqual([]);
     });
+
+    it('threadPositions gives the last position of live threads of the tenant only', async () => {
+      await thread({ id: 'th-1' });
+      await thread({ id: 'th-2' });
+      await thread({ id: 'th-3' });
+      for (let s = 1; s <= 3; s++) await send('th-1', 'alice', s);
+      await store.deleteThread(A, 'th-3', at(9));
+      const positions = await store.threadPositions(A, ['th-1', 'th-2', 'th-3', 'unknown']);
+      expect([...positions.entries()].sort()).toEqual([
+        ['th-1', 4],
+        ['th-2', 1],
+      ]);
+      expect((await store.threadPositions(B, ['th-1', 'th-2'])).size).toBe(0);
+      expect((await store.threadPositions(A, [])).size).toBe(0);
+    });
   });
 }

@@ -29,6 +29,13 @@ export function tenantsAndKeys({ store }: StoreSuite): void {
       expect(await store.getTenant('nope')).toBeNull();
       expect(await store.countTenants()).toBe(2);
     });
+
+    it('refuses a second tenant with the same id and keeps the first', async () => {
+      expect(await store.createTenant({ id: A, name: 'Acme', createdAt: at(0) })).toBe(true);
+      expect(await store.createTenant({ id: A, name: 'Other', createdAt: at(1) })).toBe(false);
+      expect(await store.getTenant(A)).toEqual({ id: A, name: 'Acme', createdAt: at(0) });
+      expect(await store.countTenants()).toBe(1);
+    });
   });
 
   describe('API keys', () => {

@@ -7,6 +7,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { defaultConfig, type ServerConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { Clock } from '../../src/core/clock.js';
+import { createTestDatabase, uniqueRedisPrefix } from './databases.js';
+import { TEST_REDIS_URL } from './services.js';
 
 export interface TestServer {
   server: RunningServer;
@@ -48,9 +50,22 @@ export async function startTestServer(
   config.sqliteSynchronous = 'normal';
   config.bootstrapApiKey = `pk_test_${randomBytes(24).toString('hex')}`;
   config.secrets.tokenSecret = randomBytes(32).toString('hex');
+  // The "scale-out" test project runs the same suites on PostgreSQL + Redis (vitest.config.ts).
+  const database = process.env.TEST_BACKEND === 'postgres-redis' ? await createTestDatabase('api') : null;
+  if (database) {
+    config.databaseUrl = database.url;
+    config.redisUrl = TEST_REDIS_URL;
+    config.redisPrefix = uniqueRedisPrefix('api');
+  }
   configure(config);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) as unknown as FastifyBaseLogger;
-  const server = await startServer(config, { ...options, logger });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { ...options, logger });
+  } catch (err) {
+    await database?.drop();
+    throw err;
+  }
   const apiKey = server.bootstrapApiKey ?? config.bootstrapApiKey;
   const api = makeApi(server.url, apiKey);
   return {
@@ -62,6 +77,7 @@ export async function startTestServer(
     api,
     async close() {
       await server.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

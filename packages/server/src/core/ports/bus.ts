@@ -12,6 +12,12 @@
  * - Delivery is at most once. A networked adapter may drop messages while a
  *   connection is down; consumers repair from the Store using positions
  *   (durable thread events) or accept the loss (ephemeral typing, presence).
+ *   Such an adapter says so with `mayLoseMessages`, and calls the `onResumed`
+ *   listeners once delivery works again after an interruption, so that
+ *   consumers catch up from the Store at once instead of at the next event.
+ * - `publish` never fails the caller's action for a transport problem: the
+ *   Store already holds the truth, so a message that cannot be sent is
+ *   dropped (and the adapter reports it), not thrown.
  * - `subscribe` resolves once delivery to the handler is active: anything
  *   published after that point reaches it. The returned function unsubscribes.
  * - Handlers run asynchronously with respect to `publish`, never inside it,
@@ -21,8 +27,12 @@
 export interface Bus {
   publish(topic: string, payload: unknown): Promise<void>;
   subscribe(topic: string, handler: (payload: unknown) => void): Promise<() => Promise<void>>;
-  /** Resolves when the bus can carry messages (readiness). */
+  /** Resolves when the bus can carry messages (readiness); rejects promptly when it cannot. */
   ping(): Promise<void>;
+  /** True when messages may be dropped (a networked adapter); false when delivery cannot fail. */
+  readonly mayLoseMessages: boolean;
+  /** Registers a listener for the end of an interruption during which messages may have been lost. */
+  onResumed(listener: () => void): void;
   close(): Promise<void>;
 }
 

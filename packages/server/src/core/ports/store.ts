@@ -13,8 +13,8 @@ import type {
 /**
  * The Store port: the single source of truth.
  *
- * Contract, for every adapter (SQLite by default, PostgreSQL later), proved by
- * one conformance suite (`test/store-conformance.ts`):
+ * Contract, for every adapter (SQLite by default, PostgreSQL for several
+ * nodes), proved by one conformance suite (`test/store-conformance/`):
  *
  * - **Tenant scoping.** Every method that takes a `tenantId` sees only that
  *   tenant's rows. An id of another tenant behaves exactly like an unknown id.
@@ -36,6 +36,10 @@ import type {
  * - **Times** are ISO 8601 UTC strings with milliseconds (`Date#toISOString`),
  *   supplied by the caller; the store never reads the clock.
  * - Returned objects are fresh copies the caller may keep.
+ * - **Unavailability.** When the database cannot be reached, or the
+ *   connection drops mid-call, a method rejects promptly with
+ *   `DependencyUnavailableError` (never hangs, never leaves part of a
+ *   mutation behind: the transaction is rolled back).
  */
 export interface Store {
   /** Resolves when the store answers a trivial query (readiness). */
@@ -43,7 +47,8 @@ export interface Store {
   close(): Promise<void>;
 
   // Tenants ---------------------------------------------------------------
-  createTenant(tenant: TenantRecord): Promise<void>;
+  /** False when a tenant with this id exists (nothing written), so concurrent bootstraps agree. */
+  createTenant(tenant: TenantRecord): Promise<boolean>;
   getTenant(tenantId: string): Promise<TenantRecord | null>;
   countTenants(): Promise<number>;
 
@@ -226,6 +231,13 @@ export interface Store {
   ): Promise<ReadReceipt[]>;
 
   // Event log -------------------------------------------------------------
+
+  /**
+   * The current last position of each of the given live threads (deleted and
+   * unknown ones are absent). Lets a node notice events it was never told
+   * about by the bus.
+   */
+  threadPositions(tenantId: string, threadIds: string[]): Promise<Map<string, number>>;
   /** Events of the thread with pos > afterPos, ascending, at most `limit`. */
   eventsAfter(tenantId: string, threadId: string, afterPos: number, limit: number): Promise<ThreadEvent[]>;
 }

@@ -107,8 +107,8 @@ export class SqliteStore implements Store {
 
   // Tenants ---------------------------------------------------------------
 
-  createTenant(tenant: TenantRecord): Promise<void> {
-    return this.queue.run(() => void this.s.insertTenant.run(tenant));
+  createTenant(tenant: TenantRecord): Promise<boolean> {
+    return this.queue.run(() => this.s.insertTenant.run(tenant).changes > 0);
   }
 
   async getTenant(tenantId: string): Promise<TenantRecord | null> {
@@ -350,6 +350,11 @@ export class SqliteStore implements Store {
   }
 
   // Event log -------------------------------------------------------------
+
+  async threadPositions(tenantId: string, threadIds: string[]): Promise<Map<string, number>> {
+    const rows = this.s.threadPositions.all({ tenantId, ids: JSON.stringify(threadIds) });
+    return new Map(rows.map((r) => [r.id, r.last_pos]));
+  }
 
   async eventsAfter(
     tenantId: string,

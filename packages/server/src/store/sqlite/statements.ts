@@ -86,7 +86,7 @@ export function prepareStatements(db: Database.Database) {
     ping: db.prepare<[], number>('SELECT 1').pluck(),
 
     insertTenant: db.prepare<{ id: string; name: string; createdAt: string }>(
-      'INSERT INTO tenants (id, name, created_at) VALUES (@id, @name, @createdAt)',
+      'INSERT INTO tenants (id, name, created_at) VALUES (@id, @name, @createdAt) ON CONFLICT DO NOTHING',
     ),
     getTenant: db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE id = ?'),
     countTenants: db.prepare<[], number>('SELECT count(*) FROM tenants').pluck(),
@@ -340,6 +340,11 @@ export function prepareStatements(db: Database.Database) {
     insertEvent: db.prepare<InThread & { pos: number; type: string; body: string; at: string }>(
       `INSERT INTO events (thread_id, pos, tenant_id, type, body, at)
        VALUES (@threadId, @pos, @tenantId, @type, @body, @at)`,
+    ),
+    // json_each takes the id list as one JSON array parameter, however long it is.
+    threadPositions: db.prepare<Tenant & { ids: string }, { id: string; last_pos: number }>(
+      `SELECT id, last_pos FROM threads
+       WHERE tenant_id = @tenantId AND deleted_at IS NULL AND id IN (SELECT value FROM json_each(@ids))`,
     ),
     eventsAfter: db
       .prepare<InThread & { afterPos: number; limit: number }, string>(

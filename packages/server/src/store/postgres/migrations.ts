@@ -1,0 +1,267 @@
+import pg from 'pg';
+import { checkSchema, parseTarget } from './connection.js';
+import { openError } from './errors.js';
+
+/**
+ * A schema change. Versions are applied in ascending order, each once, and
+ * recorded in `schema_migrations`; a released migration is never edited, a
+ * change is a new version. The tables mirror the SQLite adapter's, column for
+ * column, so that both map rows with the same code (`../sqlite/rows.ts`).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Choices that differ from a "natural" PostgreSQL schema, on purpose:
+// - Times are the caller's ISO 8601 strings kept as `text`, not `timestamptz`: they come back
+//   exactly as given (milliseconds, the trailing Z) and, being of one format, sort as strings.
+// - Ids and times use COLLATE "C": byte order, as SQLite compares them, whatever the database's
+//   locale. Paging cursors and the '~' sentinel of thread listings rely on it.
+// - Metadata, system content and event bodies are JSON kept as `text`: they come back as the
+//   very string written (jsonb would reorder keys), and the shared row mappers parse them.
+// - Counters are `integer` (int4), which node-postgres returns as JS numbers (int8 comes back as
+//   a string). 2^31 events per thread is out of reach.
+// - users.display_name_folded and id_folded hold the lower-cased text that search matches.
+//   They are folded by JavaScript's toLowerCase, as the SQLite adapter folds, because lower()
+//   depends on the database's locale (under "C" it folds ASCII only).
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE tenants (
+        id         text COLLATE "C" PRIMARY KEY,
+        name       text NOT NULL,
+        created_at text COLLATE "C" NOT NULL
+      );
+
+      -- Key ids are global: touchApiKey and findApiKeyByHash name no tenant.
+      CREATE TABLE api_keys (
+        id           text COLLATE "C" PRIMARY KEY,
+        tenant_id    text COLLATE "C" NOT NULL,
+        name         text NOT NULL,
+        prefix       text NOT NULL,
+        hash         text COLLATE "C" NOT NULL UNIQUE,
+        created_at   text COLLATE "C" NOT NULL,
+        last_used_at text COLLATE "C",
+        revoked_at   text COLLATE "C"
+      );
+      CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at, id) WHERE revoked_at IS NULL;
+
+      CREATE TABLE users (
+        tenant_id           text COLLATE "C" NOT NULL,
+        id                  text COLLATE "C" NOT NULL,
+        display_name        text NOT NULL,
+        role                text NOT NULL,
+        metadata            text NOT NULL DEFAULT '{}',
+        created_at          text COLLATE "C" NOT NULL,
+        updated_at          text COLLATE "C" NOT NULL,
+        token_version       integer NOT NULL DEFAULT 0,
+        display_name_folded text NOT NULL,
+        id_folded           text NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+
+      -- A deleted thread keeps its row as a tombstone (deleted_at set) so that
+      -- its ids are never reused and a resuming client learns of the deletion.
+      -- last_seq and last_pos are the counters that writers take under this row's lock.
+      CREATE TABLE threads (
+        id               text COLLATE "C" PRIMARY KEY,
+        tenant_id        text COLLATE "C" NOT NULL,
+        topic            text NOT NULL,
+        metadata         text NOT NULL DEFAULT '{}',
+        created_by       text COLLATE "C",
+        idempotency_key  text COLLATE "C",
+        created_at       text COLLATE "C" NOT NULL,
+        updated_at       text COLLATE "C" NOT NULL,
+        last_activity_at text COLLATE "C" NOT NULL,
+        last_seq         integer NOT NULL DEFAULT 0,
+        last_pos         integer NOT NULL DEFAULT 0,
+        deleted_at       text COLLATE "C"
+      );
+      CREATE INDEX threads_activity ON threads (tenant_id, last_activity_at, id) WHERE deleted_at IS NULL;
+      CREATE UNIQUE INDEX threads_idempotency ON threads (tenant_id, coalesce(created_by, ''), idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+
+      CREATE TABLE participants (
+        thread_id          text COLLATE "C" NOT NULL REFERENCES threads (id),
+        user_id            text COLLATE "C" NOT NULL,
+        tenant_id          text COLLATE "C" NOT NULL,
+        display_name       text NOT NULL,
+        role               text NOT NULL,
+        share_history_time text COLLATE "C" NOT NULL,
+        joined_at          text COLLATE "C" NOT NULL,
+        joined_pos         integer NOT NULL,
+        PRIMARY KEY (thread_id, user_id)
+      );
+      CREATE INDEX participants_user ON participants (tenant_id, user_id, joined_at);
+      CREATE INDEX participants_order ON participants (thread_id, joined_at, user_id);
+
+      -- One row per participant holding their latest receipt; it goes with the participation.
+      CREATE TABLE receipts (
+        thread_id  text COLLATE "C" NOT NULL,
+        user_id    text COLLATE "C" NOT NULL,
+        tenant_id  text COLLATE "C" NOT NULL,
+        message_id text COLLATE "C" NOT NULL,
+        seq        integer NOT NULL,
+        read_at    text COLLATE "C" NOT NULL,
+        PRIMARY KEY (thread_id, user_id),
+        FOREIGN KEY (thread_id, user_id) REFERENCES participants (thread_id, user_id) ON DELETE CASCADE
+      );
+      CREATE INDEX receipts_order ON receipts (thread_id, read_at, user_id);
+
+      -- The constraint names are part of the adapter: a violation of
+      -- messages_client_message_id means "this send is already stored".
+      CREATE TABLE messages (
+        id                  text COLLATE "C" PRIMARY KEY,
+        tenant_id           text COLLATE "C" NOT NULL,
+        thread_id           text COLLATE "C" NOT NULL REFERENCES threads (id),
+        seq                 integer NOT NULL,
+        type                text NOT NULL,
+        content             text NOT NULL,
+        system              text,
+        sender_id           text COLLATE "C",
+        sender_display_name text NOT NULL,
+        metadata            text NOT NULL DEFAULT '{}',
+        client_message_id   text COLLATE "C",
+        created_at          text COLLATE "C" NOT NULL,
+        edited_at           text COLLATE "C",
+        deleted_at          text COLLATE "C",
+        CONSTRAINT messages_seq UNIQUE (thread_id, seq),
+        CONSTRAINT messages_client_message_id UNIQUE (thread_id, client_message_id)
+      );
+      CREATE INDEX messages_time ON messages (thread_id, created_at);
+
+      -- body is the complete ThreadEvent, exactly as eventsAfter returns it.
+      CREATE TABLE events (
+        thread_id text COLLATE "C" NOT NULL REFERENCES threads (id),
+        pos       integer NOT NULL,
+        tenant_id text COLLATE "C" NOT NULL,
+        type      text NOT NULL,
+        body      text NOT NULL,
+        at        text COLLATE "C" NOT NULL,
+        PRIMARY KEY (thread_id, pos)
+      );
+    `,
+  },
+];
+
+/** Any constant pair keeps us clear of other applications' advisory locks; the schema makes it per schema. */
+const LOCK_NAMESPACE = 'parley.schema_migrations';
+
+/**
+ * Brings the schema (created when missing) up to the latest version in one
+ * transaction, under a transaction-scoped advisory lock: nodes that start
+ * together queue on the lock, and each later one finds the versions already
+ * applied by the first. Returns the versions applied by this call (empty when
+ * up to date). Refuses a schema that has versions this code does not know:
+ * it was written by a newer release.
+ */
+export async function applyMigrations(
+  client: pg.ClientBase,
+  schema: string,
+  list: readonly Migration[] = migrations,
+): Promise<number[]> {
+  checkSchema(schema);
+  const versions = checkOrder(list);
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, schema]);
+    // Creating only when missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege.
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.query(`SET LOCAL search_path TO "${schema}"`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const applied = await appliedVersions(client);
+    refuseUnknown(applied, versions);
+    const done: number[] = [];
+    for (const migration of list) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      done.push(migration.version);
+    }
+    await client.query('COMMIT');
+    return done;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * For a store opened without migrating: the schema must be exactly at this
+ * release's latest version (migrated beforehand by `migratePostgres`).
+ */
+export async function checkMigrations(
+  client: pg.ClientBase,
+  schema: string,
+  list: readonly Migration[] = migrations,
+): Promise<void> {
+  const versions = checkOrder(list);
+  const table = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+    `"${checkSchema(schema)}".schema_migrations`,
+  ]);
+  const applied = table.rows[0]?.found ? await appliedVersions(client) : new Set<number>();
+  refuseUnknown(applied, versions);
+  const pending = versions.filter((v) => !applied.has(v));
+  if (pending.length > 0) {
+    throw new Error(
+      `PostgreSQL schema "${schema}" lacks versions ${pending.join(', ')}: run the migrations first (npm run migrate)`,
+    );
+  }
+}
+
+/**
+ * Applies the pending migrations to the database at `url` on one dedicated
+ * connection and returns their versions (for a `migrate` command, before the
+ * nodes start with `migrate: false`).
+ */
+export async function migratePostgres(options: { url: string; schema?: string }): Promise<number[]> {
+  const target = parseTarget(options.url);
+  const schema = checkSchema(options.schema ?? 'public');
+  const client = new pg.Client({
+    connectionString: options.url,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'parley-migrate',
+  });
+  // A connection lost mid-way also fails the running query, which is what gets reported.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await applyMigrations(client, schema);
+  } catch (err) {
+    throw openError(err, target);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function appliedVersions(client: pg.ClientBase): Promise<Set<number>> {
+  const rows = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+  return new Set(rows.rows.map((r) => r.version));
+}
+
+function refuseUnknown(applied: Set<number>, versions: number[]): void {
+  const unknown = [...applied].filter((v) => !versions.includes(v)).sort((a, b) => a - b);
+  if (unknown.length > 0) {
+    throw new Error(`database has schema versions unknown to this release: ${unknown.join(', ')}`);
+  }
+}
+
+function checkOrder(list: readonly Migration[]): number[] {
+  const versions = list.map((m) => m.version);
+  if (versions.some((v, i) => i > 0 && v <= versions[i - 1]!)) {
+    throw new Error('migrations must have strictly increasing versions');
+  }
+  return versions;
+}
