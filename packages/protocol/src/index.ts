@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './limits.js';
 export * from './close-codes.js';
+export * from './text.js';
 export * from './events.js';
 export * from './frames.js';
 export * from './schemas/common.js';

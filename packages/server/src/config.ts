@@ -147,8 +147,15 @@ export function defaultConfig(): ServerConfig {
   };
 }
 
-/** Reads the configuration from `env`; throws a ConfigError listing every problem at once. */
-export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+/**
+ * Reads the configuration from `env`; throws a ConfigError listing every
+ * problem at once. `forMigrations` skips the checks that only matter to a
+ * serving node (the shared token secret), for `npm run migrate`.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: { forMigrations?: boolean } = {},
+): ServerConfig {
   const config = defaultConfig();
   const problems: string[] = [];
   for (const [name, raw] of Object.entries(env)) {
@@ -168,7 +175,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   if (config.redisUrl !== undefined && config.databaseUrl === undefined) {
     problems.push('REDIS_URL needs DATABASE_URL: nodes that share a bus must share one PostgreSQL database.');
   }
-  if (config.databaseUrl !== undefined && config.secrets.tokenSecret === undefined) {
+  if (
+    !options.forMigrations &&
+    config.databaseUrl !== undefined &&
+    config.secrets.tokenSecret === undefined
+  ) {
     problems.push(
       'DATABASE_URL needs PARLEY_TOKEN_SECRET: every node must sign and verify tokens with the same secret.',
     );

@@ -13,7 +13,7 @@ import { migratePostgres } from './store/postgres/postgres-store.js';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, { forMigrations: true });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -189,6 +189,27 @@ describe('request limits and malformed requests', () => {
     ]);
   });
 
+  it('gives 400 for the NUL character in any text, and stores nothing', async () => {
+    const nul = 'a\u0000b';
+    const before = await allMessages(ts.api, thread.id, owner.token);
+    const calls: [string, string, unknown, string][] = [
+      ['POST', path, { content: nul }, owner.token],
+      ['POST', path, { content: 'x', metadata: { [nul]: 'v' } }, owner.token],
+      ['POST', path, { content: 'x', senderDisplayName: nul }, owner.token],
+      ['PATCH', `/v1/threads/${thread.id}`, { topic: nul }, owner.token],
+      ['POST', '/v1/users', { id: uid('nul'), displayName: nul }, ts.apiKey],
+    ];
+    for (const [method, url, body, auth] of calls) {
+      const response = await ts.api(method, url, { auth, body });
+      expectError(response, 400, 'invalid_request');
+      expect(JSON.stringify(response.body)).toContain('U+0000');
+    }
+    expect(await allMessages(ts.api, thread.id, owner.token)).toEqual(before);
+    expect(
+      (await ts.api<Thread>('GET', `/v1/threads/${thread.id}`, { auth: owner.token })).body.topic,
+    ).not.toContain('\u0000');
+  });
+
   it('gives 413 payload_too_large past the body limit, 400 for bad JSON, 415 for other media types', async () => {
     const before = await allMessages(ts.api, thread.id, owner.token);
     expectError(

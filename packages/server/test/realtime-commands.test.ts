@@ -196,6 +196,11 @@ describe('real-time events', () => {
     expect(euros.length).toBeLessThan(limits.messageContentBytes);
     expectError(await request(a, { type: 'send', threadId: thread.id, content: euros }), 'message_too_large');
 
+    expectError(
+      await request(a, { type: 'send', threadId: thread.id, content: 'nul \u0000 inside' }),
+      'invalid_request',
+    );
+
     // Typing carries no request id: its error frame has none either.
     a.send({ type: 'typing', threadId: elsewhere.id });
     const typingError = await a.next<ErrorFrame>((f) => f.type === 'error' && f.id === undefined);

@@ -1,6 +1,8 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { containsNul } from '@parley/protocol';
+import { AppError } from '../core/index.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats =
@@ -21,6 +23,12 @@ export function installValidators(app: FastifyInstance): void {
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) =>
     (httpPart === 'body' ? body : text).compile(schema as object),
   );
+  // U+0000 in any text: refused before validation, so no store ever sees it.
+  app.addHook('preValidation', async (request) => {
+    if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params)) {
+      throw new AppError('invalid_request', 'Text must not contain the NUL character (U+0000).');
+    }
+  });
   // Response schemas document the API (OpenAPI); serialisation stays plain JSON.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 }

@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { ClientFrame } from '@parley/protocol';
+import { ClientFrame, containsNul } from '@parley/protocol';
 
 const addFormats =
   (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
@@ -31,6 +31,15 @@ export function parseClientFrame(data: string): ParsedFrame {
   const type = (value as { type?: unknown }).type;
   const validate = typeof type === 'string' ? validators.get(type) : undefined;
   if (!validate) return { ok: false, fatal: true };
+  if (containsNul(value)) {
+    const id = (value as { id?: unknown }).id;
+    return {
+      ok: false,
+      fatal: false,
+      id: typeof id === 'string' ? id : undefined,
+      message: 'Text must not contain the NUL character (U+0000).',
+    };
+  }
   if (validate(value)) return { ok: true, frame: value as ClientFrame };
   const id = (value as { id?: unknown }).id;
   const err = validate.errors?.[0];
