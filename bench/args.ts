@@ -12,7 +12,21 @@ export interface BenchOptions {
   apiKey?: string;
   /** Pid of the server behind --url, to sample its CPU and RSS. */
   serverPid?: number;
+  /** Server nodes to spawn; clients and senders are spread over them round robin. */
+  nodes: number;
+  /** `sqlite`: one node on SQLite with the in-process bus. `postgres`: PostgreSQL + Redis (any node count). */
+  backend: Backend;
+  /** Admin connection used to create (and drop) the run's own PostgreSQL database. */
+  pgAdminUrl: string;
+  redisUrl: string;
 }
+
+export type Backend = 'sqlite' | 'postgres';
+
+export const DEFAULT_PG_ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** The sender-node index is stored in a byte per message; more nodes than cores is already meaningless. */
+const MAX_NODES = 16;
 
 export const USAGE = `Usage: npm run bench -- [options]
 
@@ -24,7 +38,11 @@ export const USAGE = `Usage: npm run bench -- [options]
   --url URL        use a running server (e.g. http://127.0.0.1:3000) instead of spawning one
   --api-key KEY    API key for --url (default: $PARLEY_API_KEY or $PARLEY_BOOTSTRAP_API_KEY)
   --server-pid P   pid of the --url server, to report its CPU and RSS
-  --nodes N        reserved: only 1 is supported for now
+  --nodes N        server nodes to spawn (default 1); N >= 2 runs on PostgreSQL + Redis
+  --backend B      sqlite (default with 1 node) or postgres (PostgreSQL + Redis; the only choice for N >= 2)
+  --pg-url URL     admin connection that creates and drops the run's database
+                   (default ${DEFAULT_PG_ADMIN_URL})
+  --redis-url URL  Redis for --backend postgres (default ${DEFAULT_REDIS_URL})
   --help           this text`;
 
 /** Exits with status 2 and a message on bad input, as command-line tools do. */
@@ -59,6 +77,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         'api-key': { type: 'string' },
         'server-pid': { type: 'string' },
         nodes: { type: 'string' },
+        backend: { type: 'string' },
+        'pg-url': { type: 'string' },
+        'redis-url': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -73,13 +94,18 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const nodes = str('nodes');
-  if (nodes !== undefined && nodes !== '1') {
-    console.error(
-      `bench: --nodes ${nodes} is not supported yet: the fan-out bench runs against one server node.`,
-    );
-    process.exit(2);
-  }
+  const nodes = positiveNumber('nodes', str('nodes'), 1, true);
+  if (nodes > MAX_NODES) fail(`--nodes must be at most ${MAX_NODES}`);
+  const backendRaw = str('backend') ?? (nodes > 1 ? 'postgres' : 'sqlite');
+  if (backendRaw !== 'sqlite' && backendRaw !== 'postgres')
+    fail(`--backend must be sqlite or postgres, got "${backendRaw}"`);
+  const backend: Backend = backendRaw;
+  if (backend === 'sqlite' && nodes > 1)
+    fail('--nodes above 1 needs --backend postgres: SQLite nodes cannot share data or a bus');
+  const pgAdminUrl = str('pg-url') ?? DEFAULT_PG_ADMIN_URL;
+  if (!/^postgres(ql)?:\/\//.test(pgAdminUrl)) fail('--pg-url must start with postgres:// or postgresql://');
+  const redisUrl = str('redis-url') ?? DEFAULT_REDIS_URL;
+  if (!/^rediss?:\/\//.test(redisUrl)) fail('--redis-url must start with redis:// or rediss://');
 
   const clients = positiveNumber('clients', str('clients'), 2000, true);
   const roomSize = positiveNumber('room-size', str('room-size'), 10, true);
@@ -93,6 +119,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (url !== undefined && !/^https?:\/\//.test(url)) fail('--url must start with http:// or https://');
   const apiKey = str('api-key') ?? process.env.PARLEY_API_KEY ?? process.env.PARLEY_BOOTSTRAP_API_KEY;
   if (url !== undefined && !apiKey) fail('--url needs an API key: --api-key or $PARLEY_API_KEY');
+  if (url !== undefined && (nodes > 1 || backend !== 'sqlite'))
+    fail('--url measures one running server; --nodes and --backend apply to servers the bench spawns');
   const pidRaw = str('server-pid');
 
   return {
@@ -104,5 +132,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     url: url?.replace(/\/+$/, ''),
     apiKey,
     serverPid: pidRaw === undefined ? undefined : positiveNumber('server-pid', pidRaw, 0, true),
+    nodes,
+    backend,
+    pgAdminUrl,
+    redisUrl,
   };
 }

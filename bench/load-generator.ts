@@ -1,7 +1,7 @@
 /**
  * The load generator: a child process of bench/fanout.ts (pinned to its own CPU). It connects every
- * client, waits for `start`, sends open-loop at the target rate, measures deliveries, and prints one
- * JSON line (GeneratorResult) on stdout. Phase changes go to the orchestrator over the IPC channel.
+ * client (client i to node i mod N), waits for `start`, sends open-loop at the target rate (send s
+ * from a client of node s mod N), measures deliveries, and prints one JSON line (GeneratorResult) on stdout. Phase changes go to the orchestrator over the IPC channel.
  *
  * Usage: node --import tsx bench/load-generator.ts <config.json>
  */
@@ -30,10 +30,20 @@ const now = (): number => performance.timeOrigin + performance.now();
 interface Client {
   ws?: WebSocket;
   ready: boolean;
+  /** Index of the node (config.urls) this client connects to. */
+  node: number;
 }
 
-const rooms: Client[][] = config.rooms.map((room) => room.members.map(() => ({ ready: false })));
-const clientCount = rooms.reduce((sum, room) => sum + room.length, 0);
+const nodeCount = config.urls.length;
+let clientIndex = 0;
+const rooms: Client[][] = config.rooms.map((room) =>
+  room.members.map(() => ({ ready: false, node: clientIndex++ % nodeCount })),
+);
+const clientCount = clientIndex;
+/** Per room, per node: the indices of the room's members on that node. */
+const roomMembersByNode: number[][][] = rooms.map((room) =>
+  Array.from({ length: nodeCount }, (_, node) => room.flatMap((c, j) => (c.node === node ? [j] : []))),
+);
 const log = new MessageLog(
   Math.ceil(config.rate * ((config.warmupMs + config.durationMs) / 1000) * 1.1) + 1024,
 );
@@ -47,6 +57,11 @@ let measureStart = Infinity;
 let measureEnd = Infinity;
 let finished = false;
 let deliveriesInWindow = 0;
+let sendCount = 0;
+const nodeDeliveriesInWindow = new Float64Array(nodeCount);
+const nodeLatency = Array.from({ length: nodeCount }, () => new Samples());
+const localLatency = new Samples();
+const crossNodeLatency = new Samples();
 const latency = new Samples();
 const ackLatency = new Samples();
 const sendLag = new Samples();
@@ -65,16 +80,26 @@ function emit(event: GeneratorEvent): void {
   process.send?.(event);
 }
 
-function onFrame(frame: ServerFrame, at: number): void {
+function onFrame(frame: ServerFrame, at: number, node: number): void {
   switch (frame.type) {
     case 'message.created': {
       const meta = frame.message.metadata;
       if (meta?.r !== config.runId || meta.n === undefined) return;
       const n = Number(meta.n);
       if (!(n >= 0 && n < log.length)) return;
+      const local = log.senderNode[n] === node;
       log.received[n] = (log.received[n] as number) + 1;
-      if (at >= measureStart && at < measureEnd) deliveriesInWindow++;
-      if (inWindow(n)) latency.add(at - Number(meta.t));
+      if (local) log.receivedLocal[n] = (log.receivedLocal[n] as number) + 1;
+      if (at >= measureStart && at < measureEnd) {
+        deliveriesInWindow++;
+        nodeDeliveriesInWindow[node] = (nodeDeliveriesInWindow[node] as number) + 1;
+      }
+      if (inWindow(n)) {
+        const ms = at - Number(meta.t);
+        latency.add(ms);
+        (nodeLatency[node] as Samples).add(ms);
+        (local ? localLatency : crossNodeLatency).add(ms);
+      }
       return;
     }
     case 'ack': {
@@ -107,7 +132,7 @@ function onFrame(frame: ServerFrame, at: number): void {
 /** Opens one client's socket, says hello and resolves on `ready`; returns the time it took in ms. */
 function connect(client: Client, token: string): Promise<number> {
   const started = now();
-  const wsUrl = `${config.url.replace(/^http/, 'ws')}/v1/realtime`;
+  const wsUrl = `${(config.urls[client.node] as string).replace(/^http/, 'ws')}/v1/realtime`;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl, { perMessageDeflate: false, handshakeTimeout: CONNECT_TIMEOUT_MS });
     client.ws = ws;
@@ -127,7 +152,7 @@ function connect(client: Client, token: string): Promise<number> {
         clearTimeout(timer);
         reject(new Error(`error before ready: ${frame.error.code}`));
       } else {
-        onFrame(frame, at);
+        onFrame(frame, at, client.node);
       }
     });
     ws.on('error', (err) => {
@@ -143,18 +168,28 @@ function connect(client: Client, token: string): Promise<number> {
   });
 }
 
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
+
+/** Send s comes from a random member, on node s mod N, of a random room (any member if none is on that node). */
 function sendOne(scheduledAt: number): void {
   const roomIndex = Math.floor(Math.random() * rooms.length);
   const room = rooms[roomIndex] as Client[];
-  const sender = room[Math.floor(Math.random() * room.length)] as Client;
-  const n = log.add(scheduledAt, roomIndex);
+  const onNode = (roomMembersByNode[roomIndex] as number[][])[sendCount++ % nodeCount] as number[];
+  const sender = room[onNode.length > 0 ? pick(onNode) : Math.floor(Math.random() * room.length)] as Client;
+  const n = log.add(scheduledAt, roomIndex, sender.node);
   if (!sender.ready || sender.ws?.readyState !== WebSocket.OPEN) {
     log.status[n] = Status.Skipped;
     return;
   }
   let open = 0;
-  for (const member of room) if (member.ready) open++;
+  let openLocal = 0;
+  for (const member of room) {
+    if (!member.ready) continue;
+    open++;
+    if (member.node === sender.node) openLocal++;
+  }
   log.expected[n] = open;
+  log.expectedLocal[n] = openLocal;
   const sentAt = now();
   log.sentAt[n] = sentAt;
   if (scheduledAt >= measureStart && scheduledAt < measureEnd) sendLag.add(Math.max(0, sentAt - scheduledAt));
@@ -217,7 +252,7 @@ async function drain(): Promise<number> {
   }
 }
 
-function windowFigures(): GeneratorResult['window'] {
+function windowFigures(): GeneratorResult['window'] & { nodeSent: number[]; nodeAcked: number[] } {
   let sent = 0;
   let acked = 0;
   let rejected = 0;
@@ -226,6 +261,11 @@ function windowFigures(): GeneratorResult['window'] {
   let expectedDeliveries = 0;
   let receivedDeliveries = 0;
   let duplicateDeliveries = 0;
+  let expectedLocal = 0;
+  let receivedLocal = 0;
+  let receivedCross = 0;
+  const nodeSent = new Array<number>(nodeCount).fill(0);
+  const nodeAcked = new Array<number>(nodeCount).fill(0);
   for (let n = 0; n < log.length; n++) {
     if (!inWindow(n)) continue;
     const status = log.status[n];
@@ -233,16 +273,24 @@ function windowFigures(): GeneratorResult['window'] {
       skipped++;
       continue;
     }
+    const node = log.senderNode[n] as number;
     sent++;
+    nodeSent[node] = (nodeSent[node] as number) + 1;
     if (status === Status.Rejected) rejected++;
     else if (status === Status.Pending) unanswered++;
     else {
       acked++;
+      nodeAcked[node] = (nodeAcked[node] as number) + 1;
       const expected = log.expected[n] as number;
       const received = log.received[n] as number;
       expectedDeliveries += expected;
       receivedDeliveries += Math.min(received, expected);
       duplicateDeliveries += Math.max(0, received - expected);
+      const local = log.receivedLocal[n] as number;
+      const localExpected = log.expectedLocal[n] as number;
+      expectedLocal += localExpected;
+      receivedLocal += Math.min(local, localExpected);
+      receivedCross += Math.min(received - local, expected - localExpected);
     }
   }
   return {
@@ -259,6 +307,14 @@ function windowFigures(): GeneratorResult['window'] {
     latencyMs: latency.summary(),
     ackLatencyMs: ackLatency.summary(),
     sendLagMs: sendLag.summary(),
+    local: { expected: expectedLocal, received: receivedLocal, latencyMs: localLatency.summary() },
+    crossNode: {
+      expected: expectedDeliveries - expectedLocal,
+      received: receivedCross,
+      latencyMs: crossNodeLatency.summary(),
+    },
+    nodeSent,
+    nodeAcked,
   };
 }
 
@@ -277,8 +333,15 @@ async function main(): Promise<void> {
   const connectTotal = now() - connectStart;
   const okTimes = times.filter((t) => t >= 0);
   const failed = clientCount - okTimes.length;
+  const nodeReady = new Array<number>(nodeCount).fill(0);
+  const nodeFailed = new Array<number>(nodeCount).fill(0);
+  clients.forEach(({ client }, i) => {
+    const counts = (times[i] as number) >= 0 ? nodeReady : nodeFailed;
+    counts[client.node] = (counts[client.node] as number) + 1;
+  });
   console.error(
-    `load: ${okTimes.length}/${clientCount} clients ready in ${(connectTotal / 1000).toFixed(2)} s`,
+    `load: ${okTimes.length}/${clientCount} clients ready in ${(connectTotal / 1000).toFixed(2)} s` +
+      (nodeCount > 1 ? ` (per node: ${nodeReady.join(' / ')})` : ''),
   );
   emit({ type: 'connected', clients: okTimes.length, failed });
 
@@ -293,6 +356,7 @@ async function main(): Promise<void> {
   const drainMs = await drain();
   finished = true;
 
+  const { nodeSent, nodeAcked, ...window } = windowFigures();
   const result: GeneratorResult = {
     type: 'result',
     connect: {
@@ -302,7 +366,16 @@ async function main(): Promise<void> {
       perClientMs: summarize(okTimes),
       failures,
     },
-    window: windowFigures(),
+    window,
+    nodes: config.urls.map((url, node) => ({
+      url,
+      clients: nodeReady[node] as number,
+      failed: nodeFailed[node] as number,
+      deliveriesInWindow: nodeDeliveriesInWindow[node] as number,
+      sent: nodeSent[node] as number,
+      acked: nodeAcked[node] as number,
+      latencyMs: (nodeLatency[node] as Samples).summary(),
+    })),
     drainMs: Math.round(drainMs),
     rejectedByCode,
     closesByCode,

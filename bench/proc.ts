@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcSample {
   /** utime + stime, in seconds. */
@@ -49,4 +49,47 @@ export function sampleMachineBusySeconds(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Parent pid and utime + stime (seconds) of a process, from /proc/<pid>/stat; undefined when unreadable. */
+export function readStat(pid: number): { ppid: number; cpuSeconds: number; comm: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    const ppid = Number(fields[1]);
+    const cpuTicks = Number(fields[11]) + Number(fields[12]);
+    if (!Number.isFinite(ppid + cpuTicks)) return undefined;
+    return { ppid, cpuSeconds: cpuTicks / ticksPerSecond(), comm: stat.slice(stat.indexOf('(') + 1, close) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command line of a process with its NULs as spaces ('' when unreadable). */
+export function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The direct children of `ppid` with their CPU seconds, by scanning /proc. */
+export function childrenOf(ppid: number): { pid: number; cpuSeconds: number }[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children: { pid: number; cpuSeconds: number }[] = [];
+  for (const entry of entries) {
+    const c = entry.charCodeAt(0);
+    if (c < 48 || c > 57) continue; // not a pid directory
+    const pid = Number(entry);
+    const stat = readStat(pid);
+    if (stat?.ppid === ppid) children.push({ pid, cpuSeconds: stat.cpuSeconds });
+  }
+  return children;
 }

@@ -26,11 +26,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Forwards a child's output lines to our stderr with a prefix, masking `secret`. */
-export function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string, secret?: string): void {
+/** Forwards a child's output lines to our stderr with a prefix, masking each of `secrets`. */
+export function forwardLines(
+  stream: NodeJS.ReadableStream | null,
+  prefix: string,
+  secrets: Record<string, string> = {},
+): void {
   if (!stream) return;
   createInterface({ input: stream }).on('line', (line) => {
-    const text = secret ? line.replaceAll(secret, '<bench api key>') : line;
+    let text = line;
+    for (const [name, secret] of Object.entries(secrets)) text = text.replaceAll(secret, `<${name}>`);
     console.error(prefix ? `${prefix} ${text}` : text);
   });
 }
@@ -46,22 +51,36 @@ export interface SpawnServerOptions {
   port: number;
   dataDir: string;
   apiKey: string;
+  /** The CPU to pin the node to (when taskset exists). */
+  cpu: number;
+  /** Prefix of the node's forwarded output lines, e.g. `[server]` or `[node 1]`. */
+  label: string;
+  /** More settings, e.g. DATABASE_URL, REDIS_URL, PARLEY_TOKEN_SECRET for a PostgreSQL + Redis node. */
+  env?: Record<string, string>;
+  /** Values masked in the forwarded output, by name. */
+  secrets?: Record<string, string>;
+  /** Called with the node's stop function as soon as it is spawned, before it is ready. */
+  onSpawned?: (stop: () => Promise<void>) => void;
 }
 
 /** Our environment minus the server's own settings: it rejects unknown PARLEY_* variables and DATABASE_URL/REDIS_URL. */
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of Object.keys(env)) {
-    // PARLEY_SQLITE_SYNCHRONOUS passes through: comparing durability modes is a bench question.
-    if (name === 'PARLEY_SQLITE_SYNCHRONOUS') continue;
+    // These pass through: comparing durability modes and pool sizes is a bench question.
+    if (name === 'PARLEY_SQLITE_SYNCHRONOUS' || name === 'PARLEY_PG_POOL_SIZE') continue;
     if (name.startsWith('PARLEY_') || name === 'DATABASE_URL' || name === 'REDIS_URL') delete env[name];
   }
   return env;
 }
 
-/** Starts the server pinned to CPU 0 with generous limits, and waits for GET /readyz to answer 200. */
+/** Starts a server node pinned to `opts.cpu` with generous limits, and waits for GET /readyz to answer 200. */
 export async function spawnServer(opts: SpawnServerOptions): Promise<ServerProcess> {
-  const [command, args] = pinned(0, process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts']);
+  const [command, args] = pinned(opts.cpu, process.execPath, [
+    '--import',
+    'tsx',
+    'packages/server/src/main.ts',
+  ]);
   const child = spawn(command, args, {
     cwd: new URL('..', import.meta.url).pathname,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,10 +94,12 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerProce
       PARLEY_USER_SEND_RATE: '1000',
       PARLEY_THREAD_SEND_RATE: '10000',
       PARLEY_SOCKET_BUFFER_BYTES: '4194304',
+      ...opts.env,
     },
   });
-  forwardLines(child.stdout, '[server]', opts.apiKey);
-  forwardLines(child.stderr, '[server]', opts.apiKey);
+  const secrets = { 'bench api key': opts.apiKey, ...opts.secrets };
+  forwardLines(child.stdout, opts.label, secrets);
+  forwardLines(child.stderr, opts.label, secrets);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${opts.port}`;
 
@@ -90,9 +111,13 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerProce
     clearTimeout(timer);
   };
 
+  opts.onSpawned?.(stop);
   const deadline = Date.now() + 60_000;
   let early: string | undefined;
-  child.once('exit', (code, signal) => (early = `server exited early (code ${code}, signal ${signal})`));
+  child.once(
+    'exit',
+    (code, signal) => (early = `${opts.label} exited early (code ${code}, signal ${signal})`),
+  );
   for (;;) {
     if (early) throw new Error(early);
     try {
@@ -104,7 +129,7 @@ export async function spawnServer(opts: SpawnServerOptions): Promise<ServerProce
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error('server not ready after 60 s (GET /readyz)');
+      throw new Error(`${opts.label} not ready after 60 s (GET /readyz)`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -7,7 +7,8 @@ export interface RoomSetup {
 }
 
 export interface GeneratorConfig {
-  url: string;
+  /** One base URL per server node; client i connects to urls[i % urls.length]. */
+  urls: string[];
   runId: string;
   /** Total send rate over all rooms, messages per second. */
   rate: number;
@@ -37,6 +38,28 @@ export interface Summary {
   max: number;
 }
 
+/** Deliveries of acked messages sent in the window, split by where the receiver was. */
+export interface DeliverySplit {
+  expected: number;
+  received: number;
+  latencyMs: Summary;
+}
+
+/** What the load generator saw of one node's clients. */
+export interface NodeFigures {
+  url: string;
+  /** Clients that reached `ready` on this node, and those that did not. */
+  clients: number;
+  failed: number;
+  /** message.created frames received by this node's clients during the window. */
+  deliveriesInWindow: number;
+  /** Sends in the window from this node's clients, and how many were acked. */
+  sent: number;
+  acked: number;
+  /** e2e latency of deliveries received by this node's clients. */
+  latencyMs: Summary;
+}
+
 /** The load generator's one JSON line on stdout. */
 export interface GeneratorResult {
   type: 'result';
@@ -62,7 +85,12 @@ export interface GeneratorResult {
     ackLatencyMs: Summary;
     /** How late sends left compared with the open-loop schedule. */
     sendLagMs: Summary;
+    /** Receivers on the sender's node (the sender included). */
+    local: DeliverySplit;
+    /** Receivers on another node than the sender's. */
+    crossNode: DeliverySplit;
   };
+  nodes: NodeFigures[];
   drainMs: number;
   rejectedByCode: Record<string, number>;
   closesByCode: Record<string, number>;
