@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    name: 'faults',
     include: ['packages/*/test/faults/**/*.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,

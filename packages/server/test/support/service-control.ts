@@ -2,9 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
-import pg from 'pg';
-import { Redis } from 'ioredis';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
+import { postgresAnswers, redisAnswers } from './service-probes.js';
 
 /**
  * Stops and starts the real PostgreSQL and Redis of this machine, for the
@@ -47,38 +45,6 @@ function pgCluster(): [version: string, name: string] {
   return [versions[0]!, 'main'];
 }
 
-export async function redisAnswers(): Promise<boolean> {
-  const client = new Redis(TEST_REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
-export async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 500 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** Polls `check` every 100 ms until it returns `want`, or throws after `timeoutMs`. */
 async function until(what: string, check: () => Promise<boolean>, want: boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
@@ -93,27 +59,27 @@ async function until(what: string, check: () => Promise<boolean>, want: boolean,
 export async function stopRedis(): Promise<void> {
   // redis-cli returns an error when the connection drops under it, which is what shutdown does.
   await run('redis-cli', ['-h', '127.0.0.1', '-p', REDIS_PORT, 'shutdown', 'nosave']).catch(() => undefined);
-  await until('redis stop', redisAnswers, false, 10_000);
+  await until('redis stop', () => redisAnswers(), false, 10_000);
 }
 
 /** Starts Redis again (empty) and waits until it answers PING. */
 export async function startRedis(): Promise<void> {
   if (await redisAnswers()) return;
   await run('redis-server', REDIS_START_ARGS);
-  await until('redis start', redisAnswers, true, 15_000);
+  await until('redis start', () => redisAnswers(), true, 15_000);
 }
 
 /** Stops PostgreSQL (fast mode: open sessions are cut) and waits until it refuses connections. */
 export async function stopPostgres(): Promise<void> {
   await run('pg_ctlcluster', ['--skip-systemctl-redirect', ...pgCluster(), 'stop', '-m', 'fast']);
-  await until('postgres stop', postgresAnswers, false, 15_000);
+  await until('postgres stop', () => postgresAnswers(), false, 15_000);
 }
 
 /** Starts PostgreSQL and waits until it answers a query. */
 export async function startPostgres(): Promise<void> {
   if (await postgresAnswers()) return;
   await run('pg_ctlcluster', ['--skip-systemctl-redirect', ...pgCluster(), 'start']);
-  await until('postgres start', postgresAnswers, true, 30_000);
+  await until('postgres start', () => postgresAnswers(), true, 30_000);
 }
 
 /** Starts whichever of the two services does not answer. */
