@@ -21,12 +21,12 @@ export default async function setup(project: TestProject): Promise<void> {
     }
     // One line per `npm test`: the setup runs for each project (each loads this module anew), and
     // again for the fault run, skipped by the same cause.
-    if (!process.env.PARLEY_SERVICES_WARNED && project.name !== 'faults') {
+    if (!process.env.TEST_SERVICES_WARNED && project.name !== 'faults') {
       console.warn(
         `Skipping the PostgreSQL/Redis suites: ${missing} did not answer. Start them (or set TEST_DATABASE_URL / TEST_REDIS_URL) to run them.`,
       );
     }
-    process.env.PARLEY_SERVICES_WARNED = '1';
+    process.env.TEST_SERVICES_WARNED = '1';
   }
   project.provide('services', services);
 }
