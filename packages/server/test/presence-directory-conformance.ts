@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceDirectory } from '../src/core/ports/presence-directory.js';
 
 /** What a conformance run needs from an adapter. */
@@ -7,8 +7,8 @@ export interface PresenceDirectories {
   directory: PresenceDirectory;
   /**
    * Opens another node sharing the first one's service. Absent for an
-   * adapter with a single node (in-process): the multi-node clauses are then
-   * skipped.
+   * adapter with a single node (in-process), which declares so to the suite:
+   * the multi-node clauses are then not part of its run.
    */
   makeNode?: (nodeId: string) => Promise<PresenceDirectory>;
   /** Closes every node and removes what the test left behind. */
@@ -24,6 +24,7 @@ export interface PresenceDirectories {
 export function presenceDirectoryConformance(
   name: string,
   makeDirectories: () => Promise<PresenceDirectories>,
+  options: { nodes: 'one' | 'several' },
 ): void {
   describe(`PresenceDirectory conformance: ${name}`, () => {
     let fixture: PresenceDirectories;
@@ -41,9 +42,9 @@ export function presenceDirectoryConformance(
       await fixture.cleanup();
     });
 
-    /** A second node, or skips the test for a single-node adapter. */
-    async function secondNode(ctx: TestContext): Promise<PresenceDirectory> {
-      if (!fixture.makeNode) return ctx.skip('single-node adapter');
+    /** Another node of the adapter under test (multi-node clauses only). */
+    async function secondNode(): Promise<PresenceDirectory> {
+      if (!fixture.makeNode) throw new Error(`${name} declared several nodes but has no makeNode`);
       return fixture.makeNode(id('node'));
     }
 
@@ -136,68 +137,70 @@ export function presenceDirectoryConformance(
       expect(await directory.online(tenant, [user])).toEqual(new Set());
     });
 
-    describe('several nodes', () => {
-      it('keeps a user online while connected on any node', async (ctx) => {
-        const other = await secondNode(ctx);
-        const tenant = id('tenant');
-        const user = id('user');
-        expect(await directory.connected(tenant, user)).toBe(true);
-        expect(await other.connected(tenant, user)).toBe(false);
-        expect(await other.online(tenant, [user])).toEqual(new Set([user]));
-        expect(await directory.disconnected(tenant, user)).toBe(false);
-        expect(await directory.online(tenant, [user])).toEqual(new Set([user]));
-        expect(await other.disconnected(tenant, user)).toBe(true);
-        expect(await directory.online(tenant, [user])).toEqual(new Set());
-        expect(await other.online(tenant, [user])).toEqual(new Set());
-      });
+    // Registered only for adapters with several nodes: for the others these clauses do not apply.
+    if (options.nodes === 'several')
+      describe('several nodes', () => {
+        it('keeps a user online while connected on any node', async () => {
+          const other = await secondNode();
+          const tenant = id('tenant');
+          const user = id('user');
+          expect(await directory.connected(tenant, user)).toBe(true);
+          expect(await other.connected(tenant, user)).toBe(false);
+          expect(await other.online(tenant, [user])).toEqual(new Set([user]));
+          expect(await directory.disconnected(tenant, user)).toBe(false);
+          expect(await directory.online(tenant, [user])).toEqual(new Set([user]));
+          expect(await other.disconnected(tenant, user)).toBe(true);
+          expect(await directory.online(tenant, [user])).toEqual(new Set());
+          expect(await other.online(tenant, [user])).toEqual(new Set());
+        });
 
-      it('does not let one node take back connections it never counted', async (ctx) => {
-        const other = await secondNode(ctx);
-        const tenant = id('tenant');
-        const user = id('user');
-        expect(await directory.connected(tenant, user)).toBe(true);
-        expect(await other.disconnected(tenant, user)).toBe(false);
-        expect(await other.online(tenant, [user])).toEqual(new Set([user]));
-        expect(await directory.disconnected(tenant, user)).toBe(true);
-      });
+        it('does not let one node take back connections it never counted', async () => {
+          const other = await secondNode();
+          const tenant = id('tenant');
+          const user = id('user');
+          expect(await directory.connected(tenant, user)).toBe(true);
+          expect(await other.disconnected(tenant, user)).toBe(false);
+          expect(await other.online(tenant, [user])).toEqual(new Set([user]));
+          expect(await directory.disconnected(tenant, user)).toBe(true);
+        });
 
-      it('never lets concurrent calls on several nodes both see the same transition', async (ctx) => {
-        const nodes = [directory, await secondNode(ctx), await secondNode(ctx)];
-        const tenant = id('tenant');
-        const users = Array.from({ length: 30 }, () => id('user'));
-        for (let round = 0; round < 3; round++) {
-          // Every user connects twice on every node at once: exactly one call per user sees them come online.
-          const ups = await Promise.all(
-            users.flatMap((user) =>
-              nodes.flatMap((node) => [node.connected(tenant, user), node.connected(tenant, user)]),
-            ),
-          );
-          expect(ups.filter(Boolean)).toHaveLength(users.length);
-          expect(await nodes[1]!.online(tenant, users)).toEqual(new Set(users));
-          const downs = await Promise.all(
-            users.flatMap((user) =>
-              nodes.flatMap((node) => [node.disconnected(tenant, user), node.disconnected(tenant, user)]),
-            ),
-          );
-          expect(downs.filter(Boolean)).toHaveLength(users.length);
-          expect(await nodes[2]!.online(tenant, users)).toEqual(new Set());
-        }
-      });
+        it('never lets concurrent calls on several nodes both see the same transition', async () => {
+          const nodes = [directory, await secondNode(), await secondNode()];
+          const tenant = id('tenant');
+          const users = Array.from({ length: 30 }, () => id('user'));
+          for (let round = 0; round < 3; round++) {
+            // Every user connects twice on every node at once: exactly one call per user sees them come online.
+            const ups = await Promise.all(
+              users.flatMap((user) =>
+                nodes.flatMap((node) => [node.connected(tenant, user), node.connected(tenant, user)]),
+              ),
+            );
+            expect(ups.filter(Boolean)).toHaveLength(users.length);
+            expect(await nodes[1]!.online(tenant, users)).toEqual(new Set(users));
+            const downs = await Promise.all(
+              users.flatMap((user) =>
+                nodes.flatMap((node) => [node.disconnected(tenant, user), node.disconnected(tenant, user)]),
+              ),
+            );
+            expect(downs.filter(Boolean)).toHaveLength(users.length);
+            expect(await nodes[2]!.online(tenant, users)).toEqual(new Set());
+          }
+        });
 
-      it('reports no expiry while every node is alive', async (ctx) => {
-        const other = await secondNode(ctx);
-        const expired: string[] = [];
-        directory.onExpired((_, user) => expired.push(user));
-        other.onExpired((_, user) => expired.push(user));
-        const tenant = id('tenant');
-        const user = id('user');
-        await directory.connected(tenant, user);
-        await other.connected(tenant, user);
-        await directory.disconnected(tenant, user);
-        await other.disconnected(tenant, user);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        expect(expired).toEqual([]);
+        it('reports no expiry while every node is alive', async () => {
+          const other = await secondNode();
+          const expired: string[] = [];
+          directory.onExpired((_, user) => expired.push(user));
+          other.onExpired((_, user) => expired.push(user));
+          const tenant = id('tenant');
+          const user = id('user');
+          await directory.connected(tenant, user);
+          await other.connected(tenant, user);
+          await directory.disconnected(tenant, user);
+          await other.disconnected(tenant, user);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          expect(expired).toEqual([]);
+        });
       });
-    });
   });
 }

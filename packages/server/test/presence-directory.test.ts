@@ -19,38 +19,46 @@ import {
 /** Short, so expiry tests run in about a second; heartbeats and sweeps every 200 ms. */
 const EXPIRY_MS = 600;
 
-presenceDirectoryConformance('MemoryPresenceDirectory', async () => {
-  const directory = new MemoryPresenceDirectory();
-  return { directory, cleanup: () => directory.close() };
-});
+presenceDirectoryConformance(
+  'MemoryPresenceDirectory',
+  async () => {
+    const directory = new MemoryPresenceDirectory();
+    return { directory, cleanup: () => directory.close() };
+  },
+  { nodes: 'one' },
+);
 
 describe.skipIf(!availableServices().redis)('RedisPresenceDirectory', () => {
-  presenceDirectoryConformance('RedisPresenceDirectory', async () => {
-    const prefix = uniquePrefix();
-    const nodes: RedisPresenceDirectory[] = [];
-    const makeNode = async (nodeId: string) => {
-      const node = await RedisPresenceDirectory.open({
-        url: TEST_REDIS_URL,
-        nodeId,
-        prefix,
-        expiryMs: EXPIRY_MS,
-        onError: (err) => console.error(err),
-      });
-      nodes.push(node);
-      return node;
-    };
-    const directory = await makeNode('first');
-    return {
-      directory,
-      makeNode,
-      async cleanup() {
-        await Promise.all(nodes.map((node) => node.close()));
-        const admin = adminClient();
-        await deleteKeys(admin, prefix);
-        admin.disconnect();
-      },
-    };
-  });
+  presenceDirectoryConformance(
+    'RedisPresenceDirectory',
+    async () => {
+      const prefix = uniquePrefix();
+      const nodes: RedisPresenceDirectory[] = [];
+      const makeNode = async (nodeId: string) => {
+        const node = await RedisPresenceDirectory.open({
+          url: TEST_REDIS_URL,
+          nodeId,
+          prefix,
+          expiryMs: EXPIRY_MS,
+          onError: (err) => console.error(err),
+        });
+        nodes.push(node);
+        return node;
+      };
+      const directory = await makeNode('first');
+      return {
+        directory,
+        makeNode,
+        async cleanup() {
+          await Promise.all(nodes.map((node) => node.close()));
+          const admin = adminClient();
+          await deleteKeys(admin, prefix);
+          admin.disconnect();
+        },
+      };
+    },
+    { nodes: 'several' },
+  );
 
   describe('RedisPresenceDirectory: nodes that vanish, and Redis that forgets', () => {
     const tenant = 'tenant-1';

@@ -15,35 +15,43 @@ import {
   type RedisProxy,
 } from './support/redis.js';
 
-rateLimitsConformance('MemoryRateLimits', async () => {
-  const limits = new MemoryRateLimits();
-  return { limits, cleanup: () => limits.close() };
-});
+rateLimitsConformance(
+  'MemoryRateLimits',
+  async () => {
+    const limits = new MemoryRateLimits();
+    return { limits, cleanup: () => limits.close() };
+  },
+  { nodes: 'one' },
+);
 
 describe.skipIf(!availableServices().redis)('RedisRateLimits', () => {
-  rateLimitsConformance('RedisRateLimits', async () => {
-    const prefix = uniquePrefix();
-    const opened: RedisRateLimits[] = [];
-    const makeNode = async () => {
-      const limits = await RedisRateLimits.open({
-        url: TEST_REDIS_URL,
-        prefix,
-        onError: (err) => console.error(err),
-      });
-      opened.push(limits);
-      return limits;
-    };
-    return {
-      limits: await makeNode(),
-      makeNode,
-      async cleanup() {
-        await Promise.all(opened.map((limits) => limits.close()));
-        const admin = adminClient();
-        await deleteKeys(admin, prefix);
-        admin.disconnect();
-      },
-    };
-  });
+  rateLimitsConformance(
+    'RedisRateLimits',
+    async () => {
+      const prefix = uniquePrefix();
+      const opened: RedisRateLimits[] = [];
+      const makeNode = async () => {
+        const limits = await RedisRateLimits.open({
+          url: TEST_REDIS_URL,
+          prefix,
+          onError: (err) => console.error(err),
+        });
+        opened.push(limits);
+        return limits;
+      };
+      return {
+        limits: await makeNode(),
+        makeNode,
+        async cleanup() {
+          await Promise.all(opened.map((limits) => limits.close()));
+          const admin = adminClient();
+          await deleteKeys(admin, prefix);
+          admin.disconnect();
+        },
+      };
+    },
+    { nodes: 'several' },
+  );
 
   describe('RedisRateLimits: sharing and failing open', () => {
     let prefix: string;

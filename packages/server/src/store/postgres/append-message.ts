@@ -21,7 +21,7 @@ export interface NewMessage {
 export type AppendOutcome =
   { created: true; message: Message; event: ThreadEvent } | { created: false; message: Message } | null;
 
-interface AppendRow {
+export interface AppendRow {
   last_seq: number | null;
   last_pos: number | null;
   body: string | null;
@@ -36,6 +36,19 @@ interface AppendRow {
  * when a concurrent send with the same clientMessageId committed first.
  */
 export async function appendMessageRow(q: Queryable, m: NewMessage): Promise<AppendOutcome> {
+  const append = prepareAppend(m);
+  const [result] = await q.rows<AppendRow>(sql.appendMessage, append.values);
+  return append.outcome(result);
+}
+
+/** One append's statement parameters, and how to read its result row back into an outcome. */
+export interface PreparedAppend {
+  /** The parameters of `sql.appendMessage`: each a string or null. */
+  values: (string | null)[];
+  outcome(result: AppendRow | undefined): AppendOutcome;
+}
+
+export function prepareAppend(m: NewMessage): PreparedAppend {
   const row: MessageRow = {
     id: m.id,
     thread_id: m.threadId,
@@ -59,26 +72,30 @@ export async function appendMessageRow(q: Queryable, m: NewMessage): Promise<App
     message: toMessage(row),
     pos: 0,
   });
-  const [result] = await q.rows<AppendRow>(sql.appendMessage, [
-    m.tenantId,
-    m.threadId,
-    m.clientMessageId,
-    m.at,
-    m.id,
-    m.type,
-    m.content,
-    row.system,
-    m.senderId,
-    m.senderDisplayName,
-    row.metadata,
-    body,
-  ]);
-  if (!result) return null;
-  if (result.existing) return { created: false, message: toMessage(result.existing) };
   return {
-    created: true,
-    message: toMessage({ ...row, seq: result.last_seq! }),
-    // Parsed back from the stored text: exactly what eventsAfter will return.
-    event: toEvent(result.body!),
+    values: [
+      m.tenantId,
+      m.threadId,
+      m.clientMessageId,
+      m.at,
+      m.id,
+      m.type,
+      m.content,
+      row.system,
+      m.senderId,
+      m.senderDisplayName,
+      row.metadata,
+      body,
+    ],
+    outcome(result) {
+      if (!result) return null;
+      if (result.existing) return { created: false, message: toMessage(result.existing) };
+      return {
+        created: true,
+        message: toMessage({ ...row, seq: result.last_seq! }),
+        // Parsed back from the stored text: exactly what eventsAfter will return.
+        event: toEvent(result.body!),
+      };
+    },
   };
 }

@@ -68,6 +68,28 @@ export class Database {
   }
 
   /**
+   * Several statements, without parameters, sent as one simple query: one
+   * round trip, and PostgreSQL runs them as one implicit transaction (all
+   * commit, or none when any fails or the connection drops). The rows of each
+   * statement, in order. Never retried, like `write`.
+   */
+  async script<R>(text: string): Promise<R[][]> {
+    const lease = await this.checkout();
+    try {
+      const result = (await lease.client.query(text)) as pg.QueryResult | pg.QueryResult[];
+      lease.release();
+      return (Array.isArray(result) ? result : [result]).map((r) => r.rows as R[]);
+    } catch (err) {
+      if (!isUnavailable(err)) {
+        lease.release();
+        throw err;
+      }
+      lease.release(err);
+      throw new DependencyUnavailableError('store', err);
+    }
+  }
+
+  /**
    * Runs `work` between BEGIN and COMMIT on one client. Any failure rolls back.
    * A dropped connection loses the transaction with it (the server rolls back
    * what it never committed); the client is destroyed. Only a failed BEGIN is

@@ -35,10 +35,10 @@ import {
   type ThreadRow,
   type UserRow,
 } from '../sqlite/rows.js';
-import { appendMessageRow } from './append-message.js';
+import { AppendBatcher } from './append-batcher.js';
 import { checkSchema, parseTarget, poolConfig } from './connection.js';
 import { Database, type Queryable } from './database.js';
-import { isDuplicateClientMessageId, openError } from './errors.js';
+import { openError } from './errors.js';
 import { applyMigrations, checkMigrations } from './migrations.js';
 import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
@@ -59,7 +59,7 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** Shown in pg_stat_activity, so operators (and tests) can tell nodes apart; default `parley`. */
   applicationName?: string;
-  /** Called after each committed appendMessage that stored a message (metrics). */
+  /** Called after each committed batch of appendMessage calls that stored messages (metrics). */
   onCommit?: (info: { messages: number; ms: number }) => void;
   /**
    * Errors of idle pooled connections (e.g. the server restarted). The pool
@@ -71,6 +71,11 @@ export interface PostgresStoreOptions {
 
 type Result<K extends keyof Store> = Awaited<ReturnType<Store[K]>>;
 
+/** Append batches running at once, each in its own transaction (see AppendBatcher). */
+const MAX_BATCHES_IN_FLIGHT = 4;
+/** Appends in one batch at most: bounds how long a batch holds its threads' locks. */
+const MAX_BATCH = 200;
+
 /** Highest sequence a listing can ask for: past every real one. */
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
@@ -78,23 +83,32 @@ const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
  * The Store on PostgreSQL, for several server processes sharing one database.
  *
  * Reads go straight through the pool. Every mutation is one transaction: a
- * single statement where one suffices (appendMessage, the hot path, is one
- * statement and one round trip), otherwise BEGIN … COMMIT on one pooled
- * client. Per-thread sequences and positions are taken under the thread row's
+ * single statement where one suffices, otherwise BEGIN … COMMIT on one pooled
+ * client. appendMessage, the hot path, is one statement too, but appends are
+ * group-committed: those issued together share a transaction (`AppendBatcher`). Per-thread sequences and positions are taken under the thread row's
  * lock (see `sql.appendMessage` and `thread-writes.ts`), which is what keeps
  * them contiguous and commit-ordered across processes. When the database
  * cannot be reached or a connection drops, calls reject with
  * DependencyUnavailableError and the transaction dies with its connection.
  */
 export class PostgresStore implements Store {
-  /** The pool as a Queryable for single-statement writes (each its own transaction). */
-  private readonly autocommit: Queryable;
+  /** Group commit of appendMessage. */
+  private readonly appends: AppendBatcher;
 
   private constructor(
     private readonly db: Database,
-    private readonly onCommit: PostgresStoreOptions['onCommit'],
+    options: { poolSize: number; onCommit: PostgresStoreOptions['onCommit'] },
   ) {
-    this.autocommit = { rows: <R>(text: string, values?: readonly unknown[]) => db.write<R>(text, values) };
+    // The pool as a Queryable for single-statement writes (each its own transaction).
+    const autocommit: Queryable = {
+      rows: <R>(text: string, values?: readonly unknown[]) => db.write<R>(text, values),
+    };
+    this.appends = new AppendBatcher(db, autocommit, {
+      // Half the pool at most, so that reads and other writes still find connections.
+      maxInFlight: Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.floor(options.poolSize / 2))),
+      maxBatch: MAX_BATCH,
+      onCommit: options.onCommit,
+    });
   }
 
   /**
@@ -105,11 +119,12 @@ export class PostgresStore implements Store {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const target = parseTarget(options.url);
     const schema = checkSchema(options.schema ?? 'public');
+    const poolSize = options.poolSize ?? 10;
     const pool = new pg.Pool(
       poolConfig({
         url: options.url,
         schema,
-        poolSize: options.poolSize ?? 10,
+        poolSize,
         connectTimeoutMs: options.connectTimeoutMs ?? 3000,
         applicationName: options.applicationName ?? 'parley',
       }),
@@ -134,15 +149,16 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw openError(err, target);
     }
-    return new PostgresStore(new Database(pool), options.onCommit);
+    return new PostgresStore(new Database(pool), { poolSize, onCommit: options.onCommit });
   }
 
   async ping(): Promise<void> {
     await this.db.rows(sql.ping);
   }
 
-  /** Ends the pool (waits for the calls in flight to return their connections). */
+  /** Ends the pool, once the appends queued or running have settled (and the other calls in flight). */
   async close(): Promise<void> {
+    await this.appends.close();
     await this.db.end();
   }
 
@@ -362,31 +378,11 @@ export class PostgresStore implements Store {
   // Messages --------------------------------------------------------------
 
   /**
-   * One statement, one round trip (see `sql.appendMessage`). The rare retry:
-   * when a send with the same clientMessageId, on another connection, committed
-   * while this one waited for the thread, the insert is refused whole and the
-   * stored message is the answer.
+   * Group-committed with the appends issued meanwhile (see `AppendBatcher`):
+   * durable when it resolves, one WAL flush per batch instead of per message.
    */
-  async appendMessage(input: AppendMessageInput): Promise<Result<'appendMessage'>> {
-    const started = performance.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await appendMessageRow(this.autocommit, { ...input, system: null });
-        if (outcome === null) return null;
-        if (!outcome.created) return { created: false, message: outcome.message, events: [] };
-        this.onCommit?.({ messages: 1, ms: performance.now() - started });
-        return { created: true, message: outcome.message, events: [outcome.event] };
-      } catch (err) {
-        if (!isDuplicateClientMessageId(err) || attempt >= 3) throw err;
-        const [stored] = await this.db.rows<MessageRow>(sql.getMessageByClientId, [
-          input.tenantId,
-          input.threadId,
-          input.clientMessageId,
-        ]);
-        if (stored) return { created: false, message: toMessage(stored), events: [] };
-        // The conflicting message is gone already (its thread was deleted): try again.
-      }
-    }
+  appendMessage(input: AppendMessageInput): Promise<Result<'appendMessage'>> {
+    return this.appends.append(input);
   }
 
   async getMessage(tenantId: string, threadId: string, messageId: string): Promise<Message | null> {
