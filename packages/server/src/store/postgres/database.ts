@@ -29,21 +29,8 @@ export class Database {
    * a read changes nothing, so the retry is always safe.
    */
   async rows<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-    for (let attempt = 1; ; attempt++) {
-      const lease = await this.checkout();
-      try {
-        const result = await lease.client.query(text, values as unknown[]);
-        lease.release();
-        return result.rows as R[];
-      } catch (err) {
-        if (!isUnavailable(err)) {
-          lease.release();
-          throw err;
-        }
-        lease.release(err);
-        if (attempt >= 2) throw new DependencyUnavailableError('store', err);
-      }
-    }
+    const result = await this.onLease((client) => client.query(text, values as unknown[]), true);
+    return result.rows as R[];
   }
 
   /**
@@ -52,19 +39,8 @@ export class Database {
    * not have happened, which the port lets callers resolve with idempotency keys.
    */
   async write<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-    const lease = await this.checkout();
-    try {
-      const result = await lease.client.query(text, values as unknown[]);
-      lease.release();
-      return result.rows as R[];
-    } catch (err) {
-      if (!isUnavailable(err)) {
-        lease.release();
-        throw err;
-      }
-      lease.release(err);
-      throw new DependencyUnavailableError('store', err);
-    }
+    const result = await this.onLease((client) => client.query(text, values as unknown[]), false);
+    return result.rows as R[];
   }
 
   /**
@@ -74,17 +50,36 @@ export class Database {
    * statement, in order. Never retried, like `write`.
    */
   async script<R>(text: string): Promise<R[][]> {
+    const results = await this.onLease(
+      (client) => client.query(text) as unknown as Promise<pg.QueryResult | pg.QueryResult[]>,
+      false,
+    );
+    return (Array.isArray(results) ? results : [results]).map((r) => r.rows as R[]);
+  }
+
+  /**
+   * Runs one call on a leased client and gives the client back; a failure
+   * that means the database is gone destroys the client and becomes
+   * `DependencyUnavailableError`. With `retryOnDeadConnection`, a call whose
+   * connection died is tried once more on a fresh one (a failure to connect
+   * at all is not retried: the database is down, and the caller hears so at once).
+   */
+  private async onLease<T>(
+    call: (client: pg.PoolClient) => Promise<T>,
+    retryOnDeadConnection: boolean,
+  ): Promise<T> {
     const lease = await this.checkout();
     try {
-      const result = (await lease.client.query(text)) as pg.QueryResult | pg.QueryResult[];
+      const value = await call(lease.client);
       lease.release();
-      return (Array.isArray(result) ? result : [result]).map((r) => r.rows as R[]);
+      return value;
     } catch (err) {
       if (!isUnavailable(err)) {
         lease.release();
         throw err;
       }
       lease.release(err);
+      if (retryOnDeadConnection) return this.onLease(call, false);
       throw new DependencyUnavailableError('store', err);
     }
   }
