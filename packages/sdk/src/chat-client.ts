@@ -165,6 +165,11 @@ export class ChatClient {
     this.session?.off(event, handler);
   }
 
+  /** The signed-in user, once the real-time connection has been ready once; null before. */
+  get userId(): string | null {
+    return this.session?.userId ?? null;
+  }
+
   /** `idle` until `startRealtimeNotifications`. */
   get connectionState(): ConnectionState {
     return this.session?.state ?? 'idle';

@@ -31,8 +31,10 @@ describe('ChatClient real-time notifications', () => {
     chat.on('chatMessageReceived', removed);
     chat.off('chatMessageReceived', removed);
 
+    expect(chat.userId).toBeNull();
     await chat.startRealtimeNotifications();
     expect((await connected).userId).toBe(bob.id);
+    expect(chat.userId).toBe(bob.id);
     expect(chat.connectionState).toBe('connected');
 
     const { id } = await alice.chat.createChatThread({ topic: 'Live', participants: [{ userId: bob.id }] });

@@ -2,7 +2,8 @@
 import { closeAction, type CloseAction } from '@parley/protocol/close-codes';
 import type { ClientFrame, ReadReceipt, ServerFrame, ThreadEvent } from '@parley/protocol';
 import type { TokenCredential } from '../credentials.js';
-import { jwtExpiry } from '../credentials.js';
+import { HelloToken } from './hello-token.js';
+import { CLIENT_CLOSE, closeErrorCode } from './client-close.js';
 import { ParleyError } from '../errors.js';
 import { defaultStorage, type StorageLike } from '../storage.js';
 import { THREAD_EVENT_NAMES, type ChatEvents, type ConnectedEvent } from '../events.js';
@@ -34,16 +35,6 @@ export interface RealtimeOptions {
   /** Opening the socket and getting `ready` must take less than this. Default 15000. */
   connectTimeoutMs?: number;
 }
-
-/** Close codes the client reports for failures it detects itself (they are the server's codes for the same). */
-const CLIENT_CLOSE = {
-  heartbeat: { code: 4002, reason: 'The server stopped answering pings.' },
-  connect: { code: 4003, reason: 'No ready frame in time after connecting.' },
-  expiredToken: {
-    code: 4101,
-    reason: 'The credential returned an expired token, even when asked to refresh.',
-  },
-} as const;
 
 interface Deferred {
   promise: Promise<void>;
@@ -80,18 +71,18 @@ export class RealtimeSession {
   private generation = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
-  private forceRefresh = false;
   private starting: Deferred | null = null;
-  /** Server time minus local time at the last `ready`, to judge token expiry by the server's clock. */
-  private clockOffsetMs = 0;
   /** Request id of each `send` on the current socket → its clientMessageId. */
   private readonly sends = new Map<string, string>();
   private sendCounter = 0;
   /** The user of the last `ready`. */
-  private userId: string | null = null;
+  private user: string | null = null;
+
+  private readonly helloToken: HelloToken;
 
   constructor(private readonly options: RealtimeOptions) {
     this.url = realtimeUrl(options.endpoint);
+    this.helloToken = new HelloToken(options.credential);
     this.WebSocketCtor =
       options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
     this.storage = options.storage === undefined ? defaultStorage() : options.storage;
@@ -109,6 +100,11 @@ export class RealtimeSession {
       options.outboxRetryMs ?? 120_000,
     );
     this.requests = new PendingRequests((frame) => this.write(frame));
+  }
+
+  /** The signed-in user, known from the first `ready` on; null before. */
+  get userId(): string | null {
+    return this.user;
   }
 
   get state(): ConnectionState {
@@ -239,7 +235,7 @@ export class RealtimeSession {
     );
     let token: string | null;
     try {
-      token = await this.freshToken();
+      token = await this.helloToken.get();
     } catch {
       // The credential could not produce a token (its refresh failed): try again later.
       if (generation === this.generation) this.lost(1006, 'The credential failed to supply a token.');
@@ -272,25 +268,6 @@ export class RealtimeSession {
     };
     // An error is always followed by a close, which carries what matters.
     socket.onerror = () => undefined;
-  }
-
-  /**
-   * A token for the hello: refreshed when the server refused the last one, or
-   * when it has expired by the server's clock. Null when even a forced
-   * refresh yields an expired token: sending it would only be refused.
-   */
-  private async freshToken(): Promise<string | null> {
-    const credential = this.options.credential;
-    let token = await credential.getToken(this.forceRefresh ? { forceRefresh: true } : undefined);
-    if (this.expired(token)) token = await credential.getToken({ forceRefresh: true });
-    if (this.expired(token)) return null;
-    this.forceRefresh = false;
-    return token;
-  }
-
-  private expired(token: string): boolean {
-    const expiresAt = jwtExpiry(token);
-    return expiresAt !== undefined && expiresAt <= Date.now() + this.clockOffsetMs;
   }
 
   // --- frames ---
@@ -340,8 +317,8 @@ export class RealtimeSession {
     if (this.state !== 'connecting') return;
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
-    this.userId = frame.userId;
-    this.clockOffsetMs = frame.serverTime - Date.now();
+    this.user = frame.userId;
+    this.helloToken.serverTime(frame.serverTime);
     this.positionTracker.markReady(frame.serverTime);
     this.backoff.connected();
     const key = `parley:outbox:${this.url}:${frame.tenantId}:${frame.userId}`;
@@ -386,7 +363,7 @@ export class RealtimeSession {
   }
 
   private isMe(userIds: string[]): boolean {
-    return this.userId !== null && userIds.includes(this.userId);
+    return this.user !== null && userIds.includes(this.user);
   }
 
   // --- writing ---
@@ -435,7 +412,7 @@ export class RealtimeSession {
       this.settleStart(error);
       return;
     }
-    if (action === 'refresh') this.forceRefresh = true;
+    if (action === 'refresh') this.helloToken.refused();
     this.backoff.disconnected();
     const delayMs = this.backoff.next();
     this.machine.to('reconnecting');
@@ -485,23 +462,6 @@ export class RealtimeSession {
     if (!starting) return;
     if (error) starting.reject(error);
     else starting.resolve();
-  }
-}
-
-/** The `ParleyError` code for a close that stops the session. */
-function closeErrorCode(code: number): ParleyError['code'] {
-  switch (code) {
-    case 4100:
-      return 'unauthenticated';
-    case 4101:
-      return 'token_expired';
-    case 4102:
-      return 'token_revoked';
-    case 4103:
-    case 4104:
-      return 'forbidden';
-    default:
-      return 'network_error';
   }
 }
 
