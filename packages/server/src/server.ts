@@ -52,7 +52,7 @@ export async function startServer(
     tenantName: 'Default',
     ...(config.bootstrapApiKey !== undefined && { apiKeySecret: config.bootstrapApiKey }),
   });
-  const app = await buildHttp(core, metrics, logger);
+  const app = await buildHttp(core, metrics, logger, { allowedOrigins: config.allowedOrigins });
   const gateway = new Gateway(core, metrics, logger, {
     path: '/v1/realtime',
     heartbeatIntervalMs: config.heartbeatIntervalMs,

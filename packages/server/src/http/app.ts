@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import type { Core } from '../core/index.js';
 import type { Metrics } from '../metrics.js';
 import { installValidators } from './validation.js';
@@ -16,6 +17,7 @@ export async function buildHttp(
   core: Core,
   metrics: Metrics,
   logger: FastifyBaseLogger,
+  options: { allowedOrigins: string[] } = { allowedOrigins: [] },
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -27,6 +29,15 @@ export async function buildHttp(
   app.removeContentTypeParser('text/plain');
   installValidators(app);
   installErrorHandling(app);
+  // Browser apps on the allowed origins (the same list as for WebSockets) may call the API from
+  // their own pages. Registered before authentication: a preflight carries no credentials.
+  await app.register(cors, {
+    origin: options.allowedOrigins.includes('*') ? true : options.allowedOrigins,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type'],
+    exposedHeaders: ['retry-after', 'idempotent-replayed'],
+    maxAge: 600,
+  });
   installAuth(app, core);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration
