@@ -8,3 +8,4 @@ export * from './schemas/common.js';
 export * from './schemas/identity.js';
 export * from './schemas/threads.js';
 export * from './schemas/messages.js';
+export * from './schemas/livechat.js';

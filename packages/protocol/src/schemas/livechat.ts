@@ -1,0 +1,152 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Live chat (issue 5): the statuses routing works with and the widget settings
+ * an admin edits. The bounds below are what the schemas enforce; they are
+ * exported so the dashboard can show them next to its inputs.
+ */
+export const WIDGET_LIMITS = {
+  allowedOrigins: 100,
+  originLength: 270,
+  titleLength: 80,
+  subtitleLength: 160,
+  launcherTextLength: 40,
+  welcomeMessages: 5,
+  welcomeMessageLength: 500,
+  preChatFields: 10,
+  preChatLabelLength: 80,
+  emailLength: 254,
+  fallbackContactLength: 500,
+} as const;
+
+/**
+ * Where an agent is: `online` takes new conversations; `away` keeps the ones it
+ * has but takes no new ones; `offline` has its conversations re-queued.
+ */
+export const AgentStatus = Type.Union([
+  Type.Literal('online'),
+  Type.Literal('away'),
+  Type.Literal('offline'),
+]);
+export type AgentStatus = Static<typeof AgentStatus>;
+
+/**
+ * A live-chat conversation's status.
+ * - `pending`: waiting in its department's queue; no agent is assigned.
+ * - `open`: assigned to an agent, who is expected to answer.
+ * - `snoozed`: assigned, but set aside by the agent until a time (or until the
+ *   visitor writes again).
+ * - `resolved`: closed; a new visitor message reopens it.
+ */
+export const ConversationStatus = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('pending'),
+  Type.Literal('snoozed'),
+  Type.Literal('resolved'),
+]);
+export type ConversationStatus = Static<typeof ConversationStatus>;
+
+// A DNS name of LDH labels (IDNs in their punycode form); letters of either case, normalised later.
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOST = `${LABEL}(?:\\.${LABEL})*`;
+const PORT = '(?::[0-9]{1,5})?';
+
+/**
+ * A site origin allowed to embed the widget: `https://host[:port]`, or plain
+ * `http` for local development on `localhost` or `127.0.0.1` only. No path,
+ * no trailing slash, no wildcard: browsers send exactly this in `Origin`.
+ */
+export const SiteOrigin = Type.String({
+  minLength: 1,
+  maxLength: WIDGET_LIMITS.originLength,
+  pattern: `^(?:[Hh][Tt][Tt][Pp][Ss]://${HOST}|[Hh][Tt][Tt][Pp]://(?:[Ll][Oo][Cc][Aa][Ll][Hh][Oo][Ss][Tt]|127\\.0\\.0\\.1))${PORT}$`,
+});
+
+/** A CSS colour as `#rrggbb`. */
+export const WidgetColor = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' });
+
+export const WidgetPosition = Type.Union([Type.Literal('bottom-right'), Type.Literal('bottom-left')]);
+export type WidgetPosition = Static<typeof WidgetPosition>;
+
+/** The languages the widget speaks; `auto` follows the visitor's browser. */
+export const WidgetLanguage = Type.Union([Type.Literal('auto'), Type.Literal('en'), Type.Literal('fr')]);
+export type WidgetLanguage = Static<typeof WidgetLanguage>;
+
+export const EmailAddress = Type.String({
+  format: 'email',
+  minLength: 3,
+  maxLength: WIDGET_LIMITS.emailLength,
+});
+
+/**
+ * One field of the pre-chat form. `key` names the value in the visitor's
+ * answers (unique within a form); `name` and `email` fields also fill the
+ * visitor's profile.
+ */
+export const PreChatField = Type.Object(
+  {
+    key: Type.String({ pattern: '^[a-z][A-Za-z0-9_]{0,31}$' }),
+    label: Type.String({ minLength: 1, maxLength: WIDGET_LIMITS.preChatLabelLength }),
+    type: Type.Union([Type.Literal('name'), Type.Literal('email'), Type.Literal('text')]),
+    required: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type PreChatField = Static<typeof PreChatField>;
+
+/** The form shown when nobody can answer; submissions are emailed to `email` (seed 001). */
+export const OfflineForm = Type.Object(
+  { enabled: Type.Boolean(), email: Type.Union([EmailAddress, Type.Null()]) },
+  { additionalProperties: false },
+);
+export type OfflineForm = Static<typeof OfflineForm>;
+
+const widgetFields = {
+  allowedOrigins: Type.Array(SiteOrigin, { maxItems: WIDGET_LIMITS.allowedOrigins }),
+  title: Type.String({ minLength: 1, maxLength: WIDGET_LIMITS.titleLength }),
+  subtitle: Type.String({ maxLength: WIDGET_LIMITS.subtitleLength }),
+  color: WidgetColor,
+  position: WidgetPosition,
+  /** Also the launcher button's accessible name, hence never empty. */
+  launcherText: Type.String({ minLength: 1, maxLength: WIDGET_LIMITS.launcherTextLength }),
+  welcomeMessages: Type.Array(Type.String({ minLength: 1, maxLength: WIDGET_LIMITS.welcomeMessageLength }), {
+    maxItems: WIDGET_LIMITS.welcomeMessages,
+  }),
+  language: WidgetLanguage,
+  preChatForm: Type.Array(PreChatField, { maxItems: WIDGET_LIMITS.preChatFields }),
+  offlineForm: OfflineForm,
+  /** Shown when the server cannot be reached (seed 002), e.g. a phone number. */
+  fallbackContact: Type.String({ maxLength: WIDGET_LIMITS.fallbackContactLength }),
+};
+
+/**
+ * An organization's widget settings, complete. The public widget key is not
+ * part of it: the server generates the key and never accepts one.
+ */
+export const WidgetSettings = Type.Object(widgetFields, { additionalProperties: false });
+export type WidgetSettings = Static<typeof WidgetSettings>;
+
+/**
+ * A department's overrides: each field present replaces the organization's.
+ * `allowedOrigins` is not overridable: the origin check runs against the
+ * widget key's organization before any department is chosen, so a department
+ * list could only be ignored or widen the organization's.
+ */
+export const WidgetSettingsOverride = Type.Partial(
+  Type.Object(
+    {
+      title: widgetFields.title,
+      subtitle: widgetFields.subtitle,
+      color: widgetFields.color,
+      position: widgetFields.position,
+      launcherText: widgetFields.launcherText,
+      welcomeMessages: widgetFields.welcomeMessages,
+      language: widgetFields.language,
+      preChatForm: widgetFields.preChatForm,
+      offlineForm: widgetFields.offlineForm,
+      fallbackContact: widgetFields.fallbackContact,
+    },
+    { additionalProperties: false },
+  ),
+);
+export type WidgetSettingsOverride = Static<typeof WidgetSettingsOverride>;
