@@ -26,7 +26,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['fastify', 'ws', 'better-sqlite3', 'pg', 'ioredis'],
+              group: ['fastify', 'ws', 'better-sqlite3', 'pg', 'ioredis', 'nodemailer'],
               message: 'core/ is transport- and storage-free.',
             },
             {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from './core/ports/bus.js';
 import type { PresenceDirectory } from './core/ports/presence-directory.js';
+import type { Mailer } from './core/ports/mailer.js';
 import type { RateLimits } from './core/ports/rate-limits.js';
 import type { Store } from './core/ports/store.js';
 import { MemoryBus } from './bus/memory-bus.js';
@@ -12,6 +13,8 @@ import { MemoryPresenceDirectory } from './presence/memory-presence-directory.js
 import { RedisPresenceDirectory } from './presence/redis-presence-directory.js';
 import { MemoryRateLimits } from './rate-limits/memory-rate-limits.js';
 import { RedisRateLimits } from './rate-limits/redis-rate-limits.js';
+import { SmtpMailer, redactSmtpUrl } from './mail/smtp-mailer.js';
+import { DisabledMailer } from './mail/disabled-mailer.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Metrics } from './metrics.js';
@@ -23,6 +26,8 @@ export interface Backends {
   bus: Bus;
   presenceDirectory: PresenceDirectory;
   rateLimits: RateLimits;
+  /** Outgoing mail: SMTP when configured, else a mailer that refuses every mail. */
+  mailer: Mailer;
   /** For the start banner and logs: e.g. "PostgreSQL + Redis". */
   description: string;
   close(): Promise<void>;
@@ -31,7 +36,8 @@ export interface Backends {
 /**
  * One node on its own: SQLite under the data directory and in-process bus,
  * presence and rate limits. With DATABASE_URL, PostgreSQL; with REDIS_URL as
- * well, Redis carries the bus, presence and rate limits between nodes.
+ * well, Redis carries the bus, presence and rate limits between nodes. Mail
+ * goes through SMTP when PARLEY_SMTP_URL is set.
  * Whatever opened before a failure is closed again, so a failed boot leaves
  * no connection behind.
  */
@@ -51,6 +57,7 @@ export async function openBackends(
     logger.warn({ err, dependency }, `${dependency} error`);
   };
   try {
+    const mailer = keep(openMailer(config, logger));
     const store: Store = keep(
       config.databaseUrl === undefined
         ? SqliteStore.open({
@@ -73,6 +80,7 @@ export async function openBackends(
         bus,
         presenceDirectory: keep(new MemoryPresenceDirectory()),
         rateLimits: keep(new MemoryRateLimits()),
+        mailer,
         description:
           config.databaseUrl === undefined ? 'SQLite, in-process bus' : 'PostgreSQL, in-process bus',
         close: () => closeAll(opened),
@@ -93,6 +101,7 @@ export async function openBackends(
       bus,
       presenceDirectory,
       rateLimits,
+      mailer,
       description: 'PostgreSQL + Redis',
       close: () => closeAll(opened),
     };
@@ -100,6 +109,20 @@ export async function openBackends(
     await closeAll(opened);
     throw err;
   }
+}
+
+/**
+ * SMTP opens its connections on the first send, so a mail server that is down
+ * does not stop the boot: sends fail with `DependencyUnavailableError` until
+ * it is back. Without SMTP, mail is refused (never dropped), and the log says so.
+ */
+function openMailer(config: ServerConfig, logger: FastifyBaseLogger): Mailer {
+  if (config.smtpUrl === undefined || config.mailFrom === undefined) {
+    logger.info('mail is not configured (PARLEY_SMTP_URL): sending mail will fail');
+    return new DisabledMailer();
+  }
+  logger.info({ smtp: redactSmtpUrl(config.smtpUrl), from: config.mailFrom }, 'mail goes through SMTP');
+  return new SmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
 }
 
 /** Closes in reverse order of opening, going on past failures. */

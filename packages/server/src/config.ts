@@ -1,4 +1,5 @@
 import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
+import { isMailAddress } from './core/ports/mailer.js';
 
 /**
  * The server's whole configuration, read from environment variables in one
@@ -30,13 +31,24 @@ export interface ServerConfig {
   catchUpIntervalMs: number;
   /** This process in the cluster (presence); generated when not set. */
   nodeId: string | undefined;
+  /** The SMTP server outgoing mail goes through; without it mail is disabled (refused, never dropped). Holds a password: never print it. */
+  smtpUrl: string | undefined;
+  /** The `From` of outgoing mail: `noreply@example.com` or `Name <noreply@example.com>`. Required with `smtpUrl`. */
+  mailFrom: string | undefined;
   limits: Limits;
   secrets: { tokenSecret: string | undefined };
 }
 
 type Spec =
   | { kind: 'int'; min: number; max: number; apply: (c: ServerConfig, v: number) => void }
-  | { kind: 'url'; protocols: readonly string[]; apply: (c: ServerConfig, v: string) => void }
+  | {
+      kind: 'url';
+      protocols: readonly string[];
+      /** A further check of the parsed URL; its message must not quote the URL (it may hold a password). */
+      check?: (url: URL) => string | null;
+      apply: (c: ServerConfig, v: string) => void;
+    }
+  | { kind: 'mailbox'; apply: (c: ServerConfig, v: string) => void }
   | { kind: 'string'; apply: (c: ServerConfig, v: string) => void }
   | { kind: 'enum'; values: readonly string[]; apply: (c: ServerConfig, v: string) => void };
 
@@ -106,6 +118,13 @@ export const CONFIG_SPEC: Record<string, Spec> = {
     apply: (c, v) => void (c.catchUpIntervalMs = v),
   },
   PARLEY_NODE_ID: { kind: 'string', apply: (c, v) => void (c.nodeId = v) },
+  PARLEY_SMTP_URL: {
+    kind: 'url',
+    protocols: ['smtp:', 'smtps:'],
+    check: smtpUrlProblem,
+    apply: (c, v) => void (c.smtpUrl = v),
+  },
+  PARLEY_MAIL_FROM: { kind: 'mailbox', apply: (c, v) => void (c.mailFrom = v) },
   PARLEY_MAX_MESSAGE_BYTES: limit('messageContentBytes', 1, 1024 * 1024),
   PARLEY_MAX_BODY_BYTES: limit('requestBodyBytes', 1024, 16 * 1024 * 1024),
   PARLEY_MAX_FRAME_BYTES: limit('frameBytes', 1024, 16 * 1024 * 1024),
@@ -142,6 +161,8 @@ export function defaultConfig(): ServerConfig {
     autoMigrate: true,
     catchUpIntervalMs: 2000,
     nodeId: undefined,
+    smtpUrl: undefined,
+    mailFrom: undefined,
     limits: { ...DEFAULT_LIMITS },
     secrets: { tokenSecret: undefined },
   };
@@ -184,6 +205,9 @@ export function loadConfig(
       'DATABASE_URL needs PARLEY_TOKEN_SECRET: every node must sign and verify tokens with the same secret.',
     );
   }
+  if (!options.forMigrations && config.smtpUrl !== undefined && config.mailFrom === undefined) {
+    problems.push('PARLEY_SMTP_URL needs PARLEY_MAIL_FROM: the address outgoing mail is sent from.');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -208,9 +232,17 @@ function applyOne(config: ServerConfig, name: string, spec: Spec, raw: string): 
       if (!spec.protocols.includes(url.protocol)) {
         return `${name} must start with ${spec.protocols.map((p) => `${p}//`).join(' or ')} (got ${url.protocol}//).`;
       }
+      const problem = spec.check?.(url);
+      if (problem) return `${name} ${problem}`;
       spec.apply(config, raw.trim());
       return null;
     }
+    case 'mailbox':
+      if (!isMailbox(raw.trim())) {
+        return `${name}="${raw}" must be an email address, optionally with a name: Name <noreply@example.com>.`;
+      }
+      spec.apply(config, raw.trim());
+      return null;
     case 'enum':
       if (!spec.values.includes(raw)) return `${name}="${raw}" must be one of: ${spec.values.join(', ')}.`;
       spec.apply(config, raw);
@@ -220,4 +252,23 @@ function applyOne(config: ServerConfig, name: string, spec: Spec, raw: string): 
       spec.apply(config, raw);
       return null;
   }
+}
+
+/**
+ * `address` or `Display Name <address>`. The name may not hold characters
+ * that would split or quote the header (`,;"<>` and line breaks).
+ */
+function isMailbox(value: string): boolean {
+  const named = /^([^,;"<>\r\n]*)<([^<>]+)>$/.exec(value);
+  return named ? isMailAddress(named[2]!) : isMailAddress(value);
+}
+
+/** What is wrong with an SMTP URL beyond its scheme; never quotes it (it may hold a password). */
+function smtpUrlProblem(url: URL): string | null {
+  if (url.hostname === '') return 'needs a host (smtp://user:pass@host:587).';
+  if (!['', '/'].includes(url.pathname) || url.search !== '' || url.hash !== '') {
+    return 'takes no path or query: only smtp[s]://user:pass@host:port.';
+  }
+  if (url.username === '' && url.password !== '') return 'has a password but no user.';
+  return null;
 }

@@ -313,6 +313,14 @@ describe('configuration', () => {
     ['REDIS_URL', 'http://localhost:6379'],
     ['PARLEY_PG_POOL_SIZE', '0'],
     ['PARLEY_AUTO_MIGRATE', 'yes'],
+    ['PARLEY_SMTP_URL', 'http://mail.example:587'],
+    ['PARLEY_SMTP_URL', 'not a url'],
+    ['PARLEY_SMTP_URL', 'smtp://'],
+    ['PARLEY_SMTP_URL', 'smtp://mail.example:587/path?tls=off'],
+    ['PARLEY_SMTP_URL', 'smtp://:secret@mail.example'],
+    ['PARLEY_MAIL_FROM', 'not an address'],
+    ['PARLEY_MAIL_FROM', 'noreply@example.test\r\nBcc: victim@example.test'],
+    ['PARLEY_MAIL_FROM', 'Acme, Inc <noreply@example.test>'],
   ])('rejects %s=%j with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -337,6 +345,29 @@ describe('configuration', () => {
       redisUrl: 'redis://cache:6379',
       postgresPoolSize: 20,
     });
+  });
+
+  it('needs PARLEY_MAIL_FROM with PARLEY_SMTP_URL, accepts both forms of a sender, and never prints the SMTP password', () => {
+    expect(problemsOf({ PARLEY_SMTP_URL: 'smtp://mail.example:587' })).toEqual([
+      expect.stringContaining('PARLEY_MAIL_FROM'),
+    ]);
+    expect(
+      loadConfig({
+        PARLEY_SMTP_URL: 'smtps://u%40x:p%3Aw@mail.example',
+        PARLEY_MAIL_FROM: 'Acme <noreply@acme.test>',
+      }),
+    ).toMatchObject({ smtpUrl: 'smtps://u%40x:p%3Aw@mail.example', mailFrom: 'Acme <noreply@acme.test>' });
+    expect(
+      loadConfig({ PARLEY_SMTP_URL: 'smtp://mail.example', PARLEY_MAIL_FROM: 'noreply@acme.test' }),
+    ).toMatchObject({ smtpUrl: 'smtp://mail.example', mailFrom: 'noreply@acme.test' });
+    for (const url of [
+      'http://user:hunter2secret@mail.example',
+      'smtp://user:hunter2secret@mail.example/x',
+    ]) {
+      const problems = problemsOf({ PARLEY_SMTP_URL: url, PARLEY_MAIL_FROM: 'noreply@acme.test' });
+      expect(problems).toEqual([expect.stringContaining('PARLEY_SMTP_URL')]);
+      expect(problems.join('\n')).not.toContain('hunter2secret');
+    }
   });
 
   it('reports every problem at once, with the allowed values, and never prints the token secret', () => {

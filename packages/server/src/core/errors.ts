@@ -1,5 +1,11 @@
 import { ERRORS, type ErrorCode } from '@parley/protocol';
-import { DependencyUnavailableError } from './ports/unavailable.js';
+import { DependencyUnavailableError, MailNotConfiguredError } from './ports/unavailable.js';
+
+const DEPENDENCY_NAMES: Record<DependencyUnavailableError['dependency'], string> = {
+  store: 'database',
+  bus: 'message bus',
+  mail: 'mail server',
+};
 
 /**
  * The one error type the domain throws. It carries a catalogue code (so the
@@ -22,17 +28,24 @@ export class AppError extends Error {
 
 /**
  * The catalogue error a transport reports for `err`: the AppError itself, or
- * `service_unavailable` (retry in a second) when the database or bus is
- * down. Null for anything else: an unexpected failure.
+ * `service_unavailable` (retry in a second) when the database, bus or mail
+ * server is down, or (with no delay) when mail is not configured. Null for
+ * anything else: an unexpected failure.
  */
 export function knownError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof DependencyUnavailableError) {
     return new AppError(
       'service_unavailable',
-      `The ${err.dependency === 'store' ? 'database' : 'message bus'} is unavailable; retry shortly.`,
-      { retryAfter: 1 },
+      `The ${DEPENDENCY_NAMES[err.dependency]} is unavailable; retry shortly.`,
+      {
+        retryAfter: 1,
+      },
     );
+  }
+  // Retrying will not help here, so no retry delay: an operator has to configure SMTP.
+  if (err instanceof MailNotConfiguredError) {
+    return new AppError('service_unavailable', 'Email is not configured on this server.');
   }
   return null;
 }

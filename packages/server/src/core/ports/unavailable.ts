@@ -1,16 +1,28 @@
 /**
- * Thrown by an adapter when the service behind a port (database, broker)
- * cannot be reached or dropped the connection mid-operation. The operation
+ * Thrown by an adapter when the service behind a port (database, broker,
+ * mail server) cannot be reached or dropped the connection mid-operation. The operation
  * did not happen, or for a write whose commit reply was lost it may have
  * happened: callers retry with the same idempotency key. Transports answer it
  * with `service_unavailable` (503) at once rather than waiting.
  */
 export class DependencyUnavailableError extends Error {
   constructor(
-    readonly dependency: 'store' | 'bus',
+    readonly dependency: 'store' | 'bus' | 'mail',
     override readonly cause: unknown,
   ) {
     super(`${dependency} unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'DependencyUnavailableError';
+  }
+}
+
+/**
+ * Thrown by the disabled mailer: no mail server is configured
+ * (`PARLEY_SMTP_URL`), so no mail can be sent. Unlike an unavailable
+ * dependency, retrying will not help until an operator configures one.
+ */
+export class MailNotConfiguredError extends Error {
+  constructor() {
+    super('mail is not configured: set PARLEY_SMTP_URL and PARLEY_MAIL_FROM');
+    this.name = 'MailNotConfiguredError';
   }
 }
