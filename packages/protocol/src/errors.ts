@@ -21,8 +21,12 @@ export const ERRORS = {
   message_not_found: { status: 404, message: 'No such message.' },
   participant_not_found: { status: 404, message: 'No such participant in this thread.' },
   api_key_not_found: { status: 404, message: 'No such API key.' },
+  organization_not_found: { status: 404, message: 'No such organization.' },
+  department_not_found: { status: 404, message: 'No such department in this organization.' },
+  agent_not_found: { status: 404, message: 'No such agent in this organization.' },
   user_exists: { status: 409, message: 'A user with this id already exists.' },
   tenant_exists: { status: 409, message: 'A tenant with this id already exists.' },
+  already_an_agent: { status: 409, message: 'This user is already an agent of an organization.' },
   client_message_id_conflict: {
     status: 409,
     message: 'This clientMessageId was already used for a different message in this thread.',

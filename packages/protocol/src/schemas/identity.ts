@@ -91,6 +91,8 @@ export const TokenValidation = Type.Object({
   tenantId: Type.Optional(Id),
   scopes: Type.Optional(Type.Array(Scope)),
   expiresAt: Type.Optional(DateTime),
+  /** The live-chat organization the user is an agent of, when they are one (seed 002's operator). */
+  organizationId: Type.Optional(Id),
 });
 export type TokenValidation = Static<typeof TokenValidation>;
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Cursor, DateTime, Id, Limit } from './common.js';
 
 /**
  * Live chat (issue 5): the statuses routing works with and the widget settings
@@ -150,3 +151,141 @@ export const WidgetSettingsOverride = Type.Partial(
   ),
 );
 export type WidgetSettingsOverride = Static<typeof WidgetSettingsOverride>;
+
+// Organizations, departments and agents -------------------------------------
+
+/** Bounds of the organization model, enforced by the schemas below. */
+export const ORGANIZATION_LIMITS = {
+  nameLength: 200,
+  maxChats: 100,
+  defaultMaxChats: 5,
+} as const;
+
+const OrganizationName = Type.String({ minLength: 1, maxLength: ORGANIZATION_LIMITS.nameLength });
+
+/** An organization of a tenant (seed 002's company → organizations): a support team with its widget. */
+export const Organization = Type.Object({
+  id: Id,
+  name: Type.String(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type Organization = Static<typeof Organization>;
+
+export const CreateOrganizationBody = Type.Object(
+  { name: OrganizationName },
+  { additionalProperties: false },
+);
+export type CreateOrganizationBody = Static<typeof CreateOrganizationBody>;
+
+export const UpdateOrganizationBody = Type.Object(
+  { name: Type.Optional(OrganizationName) },
+  { additionalProperties: false },
+);
+export type UpdateOrganizationBody = Static<typeof UpdateOrganizationBody>;
+
+export const ListOrganizationsQuery = Type.Object(
+  { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
+  { additionalProperties: false },
+);
+export type ListOrganizationsQuery = Static<typeof ListOrganizationsQuery>;
+
+/** A department of an organization: a queue of conversations and the agents who serve it. */
+export const Department = Type.Object({
+  id: Id,
+  organizationId: Id,
+  name: Type.String(),
+  createdAt: DateTime,
+});
+export type Department = Static<typeof Department>;
+
+export const CreateDepartmentBody = Type.Object({ name: OrganizationName }, { additionalProperties: false });
+export type CreateDepartmentBody = Static<typeof CreateDepartmentBody>;
+
+/**
+ * What an agent may do in its organization: `admin` manages it, `supervisor`
+ * oversees every conversation, `agent` answers its own.
+ */
+export const AgentRole = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('supervisor'),
+  Type.Literal('agent'),
+]);
+export type AgentRole = Static<typeof AgentRole>;
+
+/** Most conversations the agent is given at once; 0 takes none automatically. */
+export const MaxChats = Type.Integer({ minimum: 0, maximum: ORGANIZATION_LIMITS.maxChats });
+
+/**
+ * An agent (seed 002's operator): a user of the tenant, under the same id,
+ * with a profile in exactly one organization.
+ */
+export const Agent = Type.Object({
+  userId: Id,
+  organizationId: Id,
+  displayName: Type.String(),
+  role: AgentRole,
+  maxChats: Type.Integer(),
+  status: AgentStatus,
+  /** Departments of the organization the agent serves, sorted. */
+  departmentIds: Type.Array(Id),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type Agent = Static<typeof Agent>;
+
+export const AddAgentBody = Type.Object(
+  {
+    userId: Id,
+    role: Type.Optional(AgentRole),
+    maxChats: Type.Optional(MaxChats),
+    status: Type.Optional(AgentStatus),
+  },
+  { additionalProperties: false },
+);
+export type AddAgentBody = Static<typeof AddAgentBody>;
+
+export const UpdateAgentBody = Type.Object(
+  {
+    role: Type.Optional(AgentRole),
+    maxChats: Type.Optional(MaxChats),
+    status: Type.Optional(AgentStatus),
+  },
+  { additionalProperties: false },
+);
+export type UpdateAgentBody = Static<typeof UpdateAgentBody>;
+
+export const ListAgentsQuery = ListOrganizationsQuery;
+export type ListAgentsQuery = ListOrganizationsQuery;
+
+export const AddDepartmentMemberBody = Type.Object({ userId: Id }, { additionalProperties: false });
+export type AddDepartmentMemberBody = Static<typeof AddDepartmentMemberBody>;
+
+/**
+ * Seed 002's operator token: either an absolute `expiresAt` or a lifetime in
+ * seconds (default 24 h); either way between 60 seconds and 30 days from now.
+ */
+export const IssueOperatorTokenBody = Type.Object(
+  {
+    expiresAt: Type.Optional(DateTime),
+    expiresInSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 24 * 3600 })),
+  },
+  { additionalProperties: false },
+);
+export type IssueOperatorTokenBody = Static<typeof IssueOperatorTokenBody>;
+
+export const OperatorToken = Type.Object({
+  token: Type.String(),
+  expiresAt: DateTime,
+  userId: Id,
+  organizationId: Id,
+  scopes: Type.Array(Type.Literal('chat')),
+});
+export type OperatorToken = Static<typeof OperatorToken>;
+
+export const OrganizationParams = {
+  organization: Type.Object({ organizationId: Id }),
+  department: Type.Object({ organizationId: Id, departmentId: Id }),
+  agent: Type.Object({ organizationId: Id, userId: Id }),
+  departmentAgent: Type.Object({ organizationId: Id, departmentId: Id, userId: Id }),
+};

@@ -1,4 +1,4 @@
-import type { Thread } from '@parley/protocol';
+import type { Organization, Thread } from '@parley/protocol';
 import type { Actor, UserActor } from './actor.js';
 import type { CoreDeps } from './deps.js';
 import type { ParticipantRecord } from './ports/store.js';
@@ -76,4 +76,36 @@ export async function accessThread(
     throw new AppError('forbidden', 'Only an owner of the thread can do this.');
   }
   return { thread, participant };
+}
+
+/**
+ * The one accessor for live-chat organizations (and so for their departments
+ * and agents):
+ * - `manage`: create, change or delete anything in it; API keys and tenant
+ *   admins (`requireAdmin`);
+ * - `read`: see it, its departments and agents; also an agent of this very
+ *   organization, with a chat token.
+ * Anyone else who may not read it gets `organization_not_found`, exactly as
+ * for an unknown id, so organization ids leak nothing across organizations.
+ */
+export async function accessOrganization(
+  deps: CoreDeps,
+  actor: Actor,
+  organizationId: string,
+  need: 'read' | 'manage',
+): Promise<Organization> {
+  if (need === 'manage') requireAdmin(actor);
+  else if (!isAdmin(actor)) {
+    requireChat(actor);
+    const agent = actor.kind === 'user' ? await deps.store.getAgent(actor.tenantId, actor.userId) : null;
+    if (agent?.organizationId !== organizationId) throw new AppError('organization_not_found');
+  }
+  const organization = await deps.store.getOrganization(actor.tenantId, organizationId);
+  if (!organization) throw new AppError('organization_not_found');
+  return organization;
+}
+
+/** API keys and admins with the admin scope: what `requireAdmin` lets through. */
+export function isAdmin(actor: Actor): boolean {
+  return actor.kind === 'service' || (actor.role === 'admin' && actor.scopes.includes('admin'));
 }

@@ -12,6 +12,8 @@ import { Messages } from './messages.js';
 import { Receipts } from './receipts.js';
 import { Typing } from './typing.js';
 import { Presence } from './presence.js';
+import { Organizations } from './livechat/organizations.js';
+import { OperatorTokens } from './livechat/operator-tokens.js';
 
 export type { Actor, UserActor } from './actor.js';
 export type { CoreDeps } from './deps.js';
@@ -36,6 +38,10 @@ export interface Core {
   typing: Typing;
   presence: Presence;
   tenants: Tenants;
+  /** Live chat: organizations, departments and agents. */
+  organizations: Organizations;
+  /** Seed 002's operator tokens for agents. */
+  operatorTokens: OperatorTokens;
   /** The actor for a bearer credential: an API key (`pk_…`) or a user access token. */
   authenticate(credential: string): Promise<Actor>;
   /**
@@ -51,6 +57,7 @@ export interface Core {
 export function createCore(deps: CoreDeps): Core {
   const apiKeys = new ApiKeys(deps);
   const tokens = new Tokens(deps);
+  const organizations = new Organizations(deps);
   return {
     deps,
     apiKeys,
@@ -63,6 +70,8 @@ export function createCore(deps: CoreDeps): Core {
     typing: new Typing(deps),
     presence: new Presence(deps),
     tenants: new Tenants(deps, apiKeys),
+    organizations,
+    operatorTokens: new OperatorTokens(deps, tokens, organizations),
     async authenticate(credential) {
       if (credential === '') throw new AppError('unauthenticated');
       return isApiKeySecret(credential) ? apiKeys.authenticate(credential) : tokens.authenticate(credential);

@@ -11,6 +11,7 @@ import { identityRoutes } from './routes/identity.js';
 import { threadRoutes } from './routes/threads.js';
 import { messageRoutes } from './routes/messages.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { organizationRoutes } from './routes/livechat-organizations.js';
 
 /** The REST transport: a thin adapter from HTTP onto the domain actions. */
 export async function buildHttp(
@@ -51,5 +52,6 @@ export async function buildHttp(
   identityRoutes(app, core);
   threadRoutes(app, core);
   messageRoutes(app, core);
+  organizationRoutes(app, core);
   return app;
 }

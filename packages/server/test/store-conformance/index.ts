@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { A, storeSuite, threadInput, type MakeStore } from './helpers.js';
+import { livechatOrganizations } from './livechat-organizations.js';
 import { messages } from './messages.js';
 import { participants } from './participants.js';
 import { receiptsAndEvents } from './receipts-and-events.js';
@@ -26,6 +27,7 @@ export function storeConformance(name: string, makeStore: MakeStore): void {
     messages(suite);
     receiptsAndEvents(suite);
     tenantIsolation(suite);
+    livechatOrganizations(suite);
 
     it('returns fresh objects the caller may keep', async () => {
       const created = await store.createThread(threadInput('th-1', 'alice', undefined));

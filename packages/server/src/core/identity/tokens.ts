@@ -28,7 +28,7 @@ export class Tokens {
   async issue(
     actor: Actor,
     userId: string,
-    options: { scopes?: Scope[]; expiresInSeconds?: number },
+    options: { scopes?: Scope[]; expiresInSeconds?: number; expiresAt?: number },
   ): Promise<IssuedToken> {
     requireAdmin(actor);
     const user = await this.deps.store.getUser(actor.tenantId, userId);
@@ -42,7 +42,11 @@ export class Tokens {
       );
     }
     const nowSec = Math.floor(this.deps.clock.now() / 1000);
-    const exp = nowSec + (options.expiresInSeconds ?? this.deps.config.tokenTtlSeconds);
+    // An absolute expiry (ms, seed 002's expiresAt) is kept to the second, as JWT `exp` counts.
+    const exp =
+      options.expiresAt !== undefined
+        ? Math.floor(options.expiresAt / 1000)
+        : nowSec + (options.expiresInSeconds ?? this.deps.config.tokenTtlSeconds);
     const claims: Claims = {
       sub: user.id,
       tid: actor.tenantId,
@@ -86,12 +90,15 @@ export class Tokens {
     try {
       const user = await this.authenticate(token);
       if (user.tenantId !== actor.tenantId) return { valid: false, reason: 'invalid_token' };
+      // Seed 002's backend learns which organization an operator token serves.
+      const agent = await this.deps.store.getAgent(user.tenantId, user.userId);
       return {
         valid: true,
         subject: user.userId,
         tenantId: user.tenantId,
         scopes: [...user.scopes],
         expiresAt: iso(user.expiresAt),
+        ...(agent && { organizationId: agent.organizationId }),
       };
     } catch (err) {
       if (err instanceof AppError) return { valid: false, reason: err.code };

@@ -9,6 +9,7 @@ import type {
   User,
   UserRole,
 } from '@parley/protocol';
+import type { OrganizationStore } from './organization-store.js';
 
 /**
  * The Store port: the single source of truth.
@@ -40,8 +41,11 @@ import type {
  *   connection drops mid-call, a method rejects promptly with
  *   `DependencyUnavailableError` (never hangs, never leaves part of a
  *   mutation behind: the transaction is rolled back).
+ *
+ * The live-chat organizations, departments and agents are specified in
+ * `organization-store.ts`.
  */
-export interface Store {
+export interface Store extends OrganizationStore {
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -78,7 +82,8 @@ export interface Store {
   ): Promise<User | null>;
   /**
    * Deletes the user and removes them from every thread they were in (without
-   * events or system messages: a deleted user simply disappears). False when unknown.
+   * events or system messages: a deleted user simply disappears), and deletes
+   * their agent profile and department memberships. False when unknown.
    */
   deleteUser(tenantId: string, userId: string): Promise<boolean>;
   /** Increments and returns the user's token version (revokes earlier tokens); null when unknown. */

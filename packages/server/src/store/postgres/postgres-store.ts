@@ -14,6 +14,7 @@ import type {
   UpdateThreadInput,
   UserRecord,
 } from '../../core/ports/store.js';
+import type { OrganizationStore } from '../../core/ports/organization-store.js';
 import {
   summaryLastMessage,
   toApiKey,
@@ -42,6 +43,9 @@ import { openError } from './errors.js';
 import { applyMigrations, checkMigrations } from './migrations.js';
 import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
+import { PostgresOrganizations } from './organizations.js';
+
+type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
 
 // The `migrate` command's entry point, next to the store it prepares the schema for.
 export { migratePostgres } from './migrations.js';
@@ -94,6 +98,7 @@ const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 export class PostgresStore implements Store {
   /** Group commit of appendMessage. */
   private readonly appends: AppendBatcher;
+  private readonly orgs: PostgresOrganizations;
 
   private constructor(
     private readonly db: Database,
@@ -103,6 +108,7 @@ export class PostgresStore implements Store {
     const autocommit: Queryable = {
       rows: <R>(text: string, values?: readonly unknown[]) => db.write<R>(text, values),
     };
+    this.orgs = new PostgresOrganizations(db);
     this.appends = new AppendBatcher(db, autocommit, {
       // Half the pool at most, so that reads and other writes still find connections.
       maxInFlight: Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.floor(options.poolSize / 2))),
@@ -466,6 +472,57 @@ export class PostgresStore implements Store {
   ): Promise<ThreadEvent[]> {
     const rows = await this.db.rows<{ body: string }>(sql.eventsAfter, [tenantId, threadId, afterPos, limit]);
     return rows.map((r) => toEvent(r.body));
+  }
+
+  // Live-chat organizations (see PostgresOrganizations) ----------------------
+
+  insertOrganization(...a: Args<'insertOrganization'>) {
+    return this.orgs.insertOrganization(...a);
+  }
+  getOrganization(...a: Args<'getOrganization'>) {
+    return this.orgs.getOrganization(...a);
+  }
+  listOrganizations(...a: Args<'listOrganizations'>) {
+    return this.orgs.listOrganizations(...a);
+  }
+  updateOrganization(...a: Args<'updateOrganization'>) {
+    return this.orgs.updateOrganization(...a);
+  }
+  deleteOrganization(...a: Args<'deleteOrganization'>) {
+    return this.orgs.deleteOrganization(...a);
+  }
+  insertDepartment(...a: Args<'insertDepartment'>) {
+    return this.orgs.insertDepartment(...a);
+  }
+  getDepartment(...a: Args<'getDepartment'>) {
+    return this.orgs.getDepartment(...a);
+  }
+  listDepartments(...a: Args<'listDepartments'>) {
+    return this.orgs.listDepartments(...a);
+  }
+  deleteDepartment(...a: Args<'deleteDepartment'>) {
+    return this.orgs.deleteDepartment(...a);
+  }
+  insertAgent(...a: Args<'insertAgent'>) {
+    return this.orgs.insertAgent(...a);
+  }
+  getAgent(...a: Args<'getAgent'>) {
+    return this.orgs.getAgent(...a);
+  }
+  listAgents(...a: Args<'listAgents'>) {
+    return this.orgs.listAgents(...a);
+  }
+  updateAgent(...a: Args<'updateAgent'>) {
+    return this.orgs.updateAgent(...a);
+  }
+  deleteAgent(...a: Args<'deleteAgent'>) {
+    return this.orgs.deleteAgent(...a);
+  }
+  addDepartmentMember(...a: Args<'addDepartmentMember'>) {
+    return this.orgs.addDepartmentMember(...a);
+  }
+  removeDepartmentMember(...a: Args<'removeDepartmentMember'>) {
+    return this.orgs.removeDepartmentMember(...a);
   }
 }
 

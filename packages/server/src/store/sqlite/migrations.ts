@@ -126,6 +126,67 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'livechat organizations',
+    sql: `
+      -- Live chat: organizations of a tenant, their departments and agents.
+      -- Deletions cascade through the foreign keys: an organization takes its
+      -- departments and agent profiles, a user their agent profile, and both
+      -- departments and agent profiles their memberships.
+      CREATE TABLE organizations (
+        tenant_id  TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE departments (
+        tenant_id       TEXT NOT NULL,
+        id              TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, organization_id, id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX departments_order ON departments (tenant_id, organization_id, created_at, id);
+
+      -- Keyed by user: a user is an agent of at most one organization of the tenant.
+      CREATE TABLE agents (
+        tenant_id       TEXT NOT NULL,
+        user_id         TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        role            TEXT NOT NULL,
+        max_chats       INTEGER NOT NULL,
+        status          TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, user_id),
+        UNIQUE (tenant_id, organization_id, user_id),
+        FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+
+      -- Both keys carry the organization: a membership cannot cross organizations.
+      CREATE TABLE department_members (
+        tenant_id       TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        department_id   TEXT NOT NULL,
+        user_id         TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, department_id, user_id),
+        FOREIGN KEY (tenant_id, organization_id, department_id)
+          REFERENCES departments (tenant_id, organization_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, organization_id, user_id)
+          REFERENCES agents (tenant_id, organization_id, user_id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX department_members_user ON department_members (tenant_id, user_id, department_id);
+      CREATE INDEX department_members_org ON department_members (tenant_id, organization_id, user_id);
+    `,
+  },
 ];
 
 /**

@@ -14,6 +14,7 @@ import type {
   UpdateThreadInput,
   UserRecord,
 } from '../../core/ports/store.js';
+import type { OrganizationStore } from '../../core/ports/organization-store.js';
 import { applyMigrations } from './migrations.js';
 import {
   summaryLastMessage,
@@ -32,6 +33,9 @@ import {
 import { prepareStatements, type Statements, type ThreadPageParams } from './statements.js';
 import { ThreadWrites } from './thread-writes.js';
 import { WriteQueue, type CommitListener } from './write-queue.js';
+import { SqliteOrganizations } from './organizations.js';
+
+type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; created with its schema when missing. */
@@ -62,6 +66,7 @@ export class SqliteStore implements Store {
   private readonly s: Statements;
   private readonly writes: ThreadWrites;
   private readonly queue: WriteQueue;
+  private readonly orgs: SqliteOrganizations;
 
   private constructor(
     private readonly db: Database.Database,
@@ -70,6 +75,7 @@ export class SqliteStore implements Store {
     this.s = prepareStatements(db);
     this.writes = new ThreadWrites(this.s);
     this.queue = new WriteQueue(db, onCommit);
+    this.orgs = new SqliteOrganizations(db, this.queue);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -363,6 +369,57 @@ export class SqliteStore implements Store {
     limit: number,
   ): Promise<ThreadEvent[]> {
     return this.s.eventsAfter.all({ tenantId, threadId, afterPos, limit }).map(toEvent);
+  }
+
+  // Live-chat organizations (see SqliteOrganizations) ----------------------
+
+  insertOrganization(...a: Args<'insertOrganization'>) {
+    return this.orgs.insertOrganization(...a);
+  }
+  getOrganization(...a: Args<'getOrganization'>) {
+    return this.orgs.getOrganization(...a);
+  }
+  listOrganizations(...a: Args<'listOrganizations'>) {
+    return this.orgs.listOrganizations(...a);
+  }
+  updateOrganization(...a: Args<'updateOrganization'>) {
+    return this.orgs.updateOrganization(...a);
+  }
+  deleteOrganization(...a: Args<'deleteOrganization'>) {
+    return this.orgs.deleteOrganization(...a);
+  }
+  insertDepartment(...a: Args<'insertDepartment'>) {
+    return this.orgs.insertDepartment(...a);
+  }
+  getDepartment(...a: Args<'getDepartment'>) {
+    return this.orgs.getDepartment(...a);
+  }
+  listDepartments(...a: Args<'listDepartments'>) {
+    return this.orgs.listDepartments(...a);
+  }
+  deleteDepartment(...a: Args<'deleteDepartment'>) {
+    return this.orgs.deleteDepartment(...a);
+  }
+  insertAgent(...a: Args<'insertAgent'>) {
+    return this.orgs.insertAgent(...a);
+  }
+  getAgent(...a: Args<'getAgent'>) {
+    return this.orgs.getAgent(...a);
+  }
+  listAgents(...a: Args<'listAgents'>) {
+    return this.orgs.listAgents(...a);
+  }
+  updateAgent(...a: Args<'updateAgent'>) {
+    return this.orgs.updateAgent(...a);
+  }
+  deleteAgent(...a: Args<'deleteAgent'>) {
+    return this.orgs.deleteAgent(...a);
+  }
+  addDepartmentMember(...a: Args<'addDepartmentMember'>) {
+    return this.orgs.addDepartmentMember(...a);
+  }
+  removeDepartmentMember(...a: Args<'removeDepartmentMember'>) {
+    return this.orgs.removeDepartmentMember(...a);
   }
 }
 
