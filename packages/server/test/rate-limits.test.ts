@@ -125,7 +125,8 @@ describe.skipIf(!availableServices().redis)('RedisRateLimits', () => {
       await waitUntil(() => client.status !== 'ready');
       const started = Date.now();
       for (let i = 0; i < 5; i++) expect(await limits.take('k', 1, 1, now)).toBe(0);
-      expect(Date.now() - started).toBeLessThan(100);
+      // Not a speed measurement: the five takes must not each wait for the 2 s command timeout.
+      expect(Date.now() - started).toBeLessThan(1000);
       expect(errors).toHaveLength(1);
 
       proxy.restore();

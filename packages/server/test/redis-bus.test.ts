@@ -176,7 +176,8 @@ describe.skipIf(!availableServices().redis)('RedisBus', () => {
       );
       const started = Date.now();
       await expect(bus.ping()).rejects.toThrow(/bus unavailable/);
-      expect(Date.now() - started).toBeLessThan(200);
+      // Not a speed measurement: a known outage is reported without waiting for the 1 s ping timeout.
+      expect(Date.now() - started).toBeLessThan(900);
 
       await expect(bus.publish('t', 'lost 1')).resolves.toBeUndefined();
       await expect(bus.publish('t', 'lost 2')).resolves.toBeUndefined();
@@ -188,7 +189,8 @@ describe.skipIf(!availableServices().redis)('RedisBus', () => {
 
       const subscribing = Date.now();
       await expect(bus.subscribe('other', () => undefined)).rejects.toThrow(/bus unavailable/);
-      expect(Date.now() - subscribing).toBeLessThan(500);
+      // Not a speed measurement: it must not wait for the 2 s command timeout.
+      expect(Date.now() - subscribing).toBeLessThan(1500);
 
       proxy.restore();
       await waitUntil(() => resumed >= 1, 5000, 'onResumed after the outage');
