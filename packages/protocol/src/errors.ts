@@ -24,6 +24,7 @@ export const ERRORS = {
   organization_not_found: { status: 404, message: 'No such organization.' },
   department_not_found: { status: 404, message: 'No such department in this organization.' },
   agent_not_found: { status: 404, message: 'No such agent in this organization.' },
+  business_hours_not_found: { status: 404, message: 'No such business hours in this organization.' },
   user_exists: { status: 409, message: 'A user with this id already exists.' },
   tenant_exists: { status: 409, message: 'A tenant with this id already exists.' },
   already_an_agent: { status: 409, message: 'This user is already an agent of an organization.' },

@@ -6,8 +6,10 @@ import {
   AddAgentBody,
   AddDepartmentMemberBody,
   AddParticipantsBody,
+  AttachBusinessHoursBody,
   CLOSE_CODES,
   CreateApiKeyBody,
+  CreateBusinessHoursBody,
   CreateDepartmentBody,
   CreateOrganizationBody,
   CreateTenantBody,
@@ -20,11 +22,14 @@ import {
   SendMessageBody,
   SendReadReceiptBody,
   UpdateAgentBody,
+  UpdateBusinessHoursBody,
   UpdateMessageBody,
   UpdateOrganizationBody,
   UpdateThreadBody,
   UpdateUserBody,
   ValidateTokenBody,
+  WidgetSettings,
+  WidgetSettingsOverride,
 } from '@parley/protocol';
 import { ConfigError, defaultConfig, loadConfig } from '../src/config.js';
 import { createUserWithToken } from './support/server.js';
@@ -77,6 +82,17 @@ const ROUTES: Record<string, string[]> = {
   '/v1/organizations/{organizationId}/agents': ['post', 'get'],
   '/v1/organizations/{organizationId}/agents/{userId}': ['get', 'patch', 'delete'],
   '/v1/organizations/{organizationId}/operators/{userId}/tokens': ['post'],
+  '/v1/organizations/{organizationId}/business-hours': ['post', 'get'],
+  '/v1/organizations/{organizationId}/business-hours/{businessHoursId}': ['get', 'patch', 'delete'],
+  '/v1/organizations/{organizationId}/departments/{departmentId}/business-hours': ['post', 'get'],
+  '/v1/organizations/{organizationId}/departments/{departmentId}/business-hours/{businessHoursId}': [
+    'delete',
+  ],
+  '/v1/organizations/{organizationId}/availability': ['get'],
+  '/v1/organizations/{organizationId}/widget-settings': ['get', 'put'],
+  '/v1/organizations/{organizationId}/widget-settings/resolved': ['get'],
+  '/v1/organizations/{organizationId}/widget-key/rotate': ['post'],
+  '/v1/organizations/{organizationId}/departments/{departmentId}/widget-settings': ['get', 'put', 'delete'],
   '/healthz': ['get'],
   '/readyz': ['get'],
   '/metrics': ['get'],
@@ -103,6 +119,12 @@ const BODIES: Record<string, TSchema> = {
   'post /v1/organizations/{organizationId}/agents': AddAgentBody,
   'patch /v1/organizations/{organizationId}/agents/{userId}': UpdateAgentBody,
   'post /v1/organizations/{organizationId}/operators/{userId}/tokens': IssueOperatorTokenBody,
+  'post /v1/organizations/{organizationId}/business-hours': CreateBusinessHoursBody,
+  'patch /v1/organizations/{organizationId}/business-hours/{businessHoursId}': UpdateBusinessHoursBody,
+  'post /v1/organizations/{organizationId}/departments/{departmentId}/business-hours':
+    AttachBusinessHoursBody,
+  'put /v1/organizations/{organizationId}/widget-settings': WidgetSettings,
+  'put /v1/organizations/{organizationId}/departments/{departmentId}/widget-settings': WidgetSettingsOverride,
 };
 
 /**

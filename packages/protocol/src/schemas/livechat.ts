@@ -289,3 +289,109 @@ export const OrganizationParams = {
   agent: Type.Object({ organizationId: Id, userId: Id }),
   departmentAgent: Type.Object({ organizationId: Id, departmentId: Id, userId: Id }),
 };
+
+// Business hours, availability and the widget of an organization -------------
+
+/**
+ * A weekly schedule in one IANA time zone, as the server's business-hours
+ * rules read it (`core/livechat/business-hours.ts`). The shape is checked here;
+ * time zone, times, overlaps and dates are checked by the server, which names
+ * the field at fault (`schedule.weekly[1].close`).
+ */
+export const BusinessHoursSchedule = Type.Object(
+  {
+    timeZone: Type.String({ minLength: 1, maxLength: 100 }),
+    weekly: Type.Array(
+      Type.Object(
+        { day: Type.Integer(), open: Type.String(), close: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Days closed whatever the weekly slots say; `[]` when left out. */
+    holidays: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { date: Type.String(), name: Type.Optional(Type.String()) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BusinessHoursSchedule = Static<typeof BusinessHoursSchedule>;
+
+/** One named schedule of an organization; departments attach some of them. */
+export const BusinessHours = Type.Object({
+  id: Id,
+  organizationId: Id,
+  name: Type.String(),
+  schedule: Type.Object({
+    timeZone: Type.String(),
+    weekly: Type.Array(Type.Object({ day: Type.Integer(), open: Type.String(), close: Type.String() })),
+    holidays: Type.Array(Type.Object({ date: Type.String(), name: Type.Optional(Type.String()) })),
+  }),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type BusinessHours = Static<typeof BusinessHours>;
+
+export const CreateBusinessHoursBody = Type.Object(
+  { name: OrganizationName, schedule: BusinessHoursSchedule },
+  { additionalProperties: false },
+);
+export type CreateBusinessHoursBody = Static<typeof CreateBusinessHoursBody>;
+
+export const UpdateBusinessHoursBody = Type.Object(
+  { name: Type.Optional(OrganizationName), schedule: Type.Optional(BusinessHoursSchedule) },
+  { additionalProperties: false },
+);
+export type UpdateBusinessHoursBody = Static<typeof UpdateBusinessHoursBody>;
+
+export const AttachBusinessHoursBody = Type.Object({ businessHoursId: Id }, { additionalProperties: false });
+export type AttachBusinessHoursBody = Static<typeof AttachBusinessHoursBody>;
+
+export const DepartmentQuery = Type.Object(
+  { departmentId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type DepartmentQuery = Static<typeof DepartmentQuery>;
+
+/**
+ * Whether an organization (or one of its departments) takes conversations
+ * now: `open` by its business hours, `nextChange` when that flips (null when
+ * not within 14 days, or never), and how many of its agents are online.
+ * The widget offers a live chat when `open` and `agentsOnline > 0`.
+ */
+export const Availability = Type.Object({
+  open: Type.Boolean(),
+  nextChange: Type.Union([Type.Object({ open: Type.Boolean(), at: DateTime }), Type.Null()]),
+  agentsOnline: Type.Integer(),
+});
+export type Availability = Static<typeof Availability>;
+
+/**
+ * An organization's widget: its public key (server-generated, rotatable) and
+ * settings (the defaults until first saved; `updatedAt` null until then).
+ */
+export const OrganizationWidget = Type.Object({
+  organizationId: Id,
+  widgetKey: Type.String(),
+  settings: WidgetSettings,
+  updatedAt: Type.Union([DateTime, Type.Null()]),
+});
+export type OrganizationWidget = Static<typeof OrganizationWidget>;
+
+/** A department's overrides (`{}` when it has none). */
+export const DepartmentWidget = Type.Object({
+  organizationId: Id,
+  departmentId: Id,
+  override: WidgetSettingsOverride,
+  updatedAt: Type.Union([DateTime, Type.Null()]),
+});
+export type DepartmentWidget = Static<typeof DepartmentWidget>;
+
+export const SettingsParams = {
+  businessHours: Type.Object({ organizationId: Id, businessHoursId: Id }),
+  departmentHours: Type.Object({ organizationId: Id, departmentId: Id, businessHoursId: Id }),
+};

@@ -14,6 +14,8 @@ import { Typing } from './typing.js';
 import { Presence } from './presence.js';
 import { Organizations } from './livechat/organizations.js';
 import { OperatorTokens } from './livechat/operator-tokens.js';
+import { Schedules } from './livechat/schedules.js';
+import { Widgets } from './livechat/widgets.js';
 
 export type { Actor, UserActor } from './actor.js';
 export type { CoreDeps } from './deps.js';
@@ -42,6 +44,10 @@ export interface Core {
   organizations: Organizations;
   /** Seed 002's operator tokens for agents. */
   operatorTokens: OperatorTokens;
+  /** Live chat: business hours, their departments, and availability. */
+  schedules: Schedules;
+  /** Live chat: widget settings, department overrides and the public widget key. */
+  widgets: Widgets;
   /** The actor for a bearer credential: an API key (`pk_…`) or a user access token. */
   authenticate(credential: string): Promise<Actor>;
   /**
@@ -72,6 +78,8 @@ export function createCore(deps: CoreDeps): Core {
     tenants: new Tenants(deps, apiKeys),
     organizations,
     operatorTokens: new OperatorTokens(deps, tokens, organizations),
+    schedules: new Schedules(deps),
+    widgets: new Widgets(deps),
     async authenticate(credential) {
       if (credential === '') throw new AppError('unauthenticated');
       return isApiKeySecret(credential) ? apiKeys.authenticate(credential) : tokens.authenticate(credential);

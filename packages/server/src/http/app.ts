@@ -12,6 +12,7 @@ import { threadRoutes } from './routes/threads.js';
 import { messageRoutes } from './routes/messages.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { organizationRoutes } from './routes/livechat-organizations.js';
+import { livechatSettingsRoutes } from './routes/livechat-settings.js';
 
 /** The REST transport: a thin adapter from HTTP onto the domain actions. */
 export async function buildHttp(
@@ -34,7 +35,7 @@ export async function buildHttp(
   // their own pages. Registered before authentication: a preflight carries no credentials.
   await app.register(cors, {
     origin: options.allowedOrigins.includes('*') ? true : options.allowedOrigins,
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type'],
     exposedHeaders: ['retry-after', 'idempotent-replayed'],
     maxAge: 600,
@@ -53,5 +54,6 @@ export async function buildHttp(
   threadRoutes(app, core);
   messageRoutes(app, core);
   organizationRoutes(app, core);
+  livechatSettingsRoutes(app, core);
   return app;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { A, storeSuite, threadInput, type MakeStore } from './helpers.js';
 import { livechatOrganizations } from './livechat-organizations.js';
+import { livechatSettings } from './livechat-settings.js';
 import { messages } from './messages.js';
 import { participants } from './participants.js';
 import { receiptsAndEvents } from './receipts-and-events.js';
@@ -28,6 +29,7 @@ export function storeConformance(name: string, makeStore: MakeStore): void {
     receiptsAndEvents(suite);
     tenantIsolation(suite);
     livechatOrganizations(suite);
+    livechatSettings(suite);
 
     it('returns fresh objects the caller may keep', async () => {
       const created = await store.createThread(threadInput('th-1', 'alice', undefined));

@@ -10,6 +10,7 @@ import type {
   UserRole,
 } from '@parley/protocol';
 import type { OrganizationStore } from './organization-store.js';
+import type { LivechatSettingsStore } from './livechat-settings-store.js';
 
 /**
  * The Store port: the single source of truth.
@@ -43,9 +44,10 @@ import type { OrganizationStore } from './organization-store.js';
  *   mutation behind: the transaction is rolled back).
  *
  * The live-chat organizations, departments and agents are specified in
- * `organization-store.ts`.
+ * `organization-store.ts`; their business hours and widgets in
+ * `livechat-settings-store.ts`.
  */
-export interface Store extends OrganizationStore {
+export interface Store extends OrganizationStore, LivechatSettingsStore {
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -207,6 +207,65 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX department_members_org ON department_members (tenant_id, organization_id, user_id);
     `,
   },
+  {
+    version: 3,
+    name: 'livechat business hours and widgets',
+    sql: `
+      -- Business hours of an organization, attached to departments; each
+      -- organization's widget (public key, settings) and department overrides.
+      -- Deletions cascade: an organization takes all of it, a department its
+      -- attachments and override, business hours their attachments.
+      CREATE TABLE business_hours (
+        tenant_id       text COLLATE "C" NOT NULL,
+        id              text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C" NOT NULL,
+        name            text NOT NULL,
+        schedule        text NOT NULL,
+        created_at      text COLLATE "C" NOT NULL,
+        updated_at      text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, organization_id, id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX business_hours_order ON business_hours (tenant_id, organization_id, created_at, id);
+
+      CREATE TABLE department_business_hours (
+        tenant_id         text COLLATE "C" NOT NULL,
+        organization_id   text COLLATE "C" NOT NULL,
+        department_id     text COLLATE "C" NOT NULL,
+        business_hours_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, department_id, business_hours_id),
+        FOREIGN KEY (tenant_id, organization_id, department_id)
+          REFERENCES departments (tenant_id, organization_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, organization_id, business_hours_id)
+          REFERENCES business_hours (tenant_id, organization_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX department_business_hours_hours
+        ON department_business_hours (tenant_id, organization_id, business_hours_id);
+
+      -- The key is public (it sits in the site's HTML) and unique across tenants.
+      CREATE TABLE widgets (
+        tenant_id       text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C" NOT NULL,
+        widget_key      text COLLATE "C" NOT NULL UNIQUE,
+        settings        text,
+        updated_at      text COLLATE "C",
+        PRIMARY KEY (tenant_id, organization_id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE department_widgets (
+        tenant_id       text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C" NOT NULL,
+        department_id   text COLLATE "C" NOT NULL,
+        override        text NOT NULL,
+        updated_at      text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, department_id),
+        FOREIGN KEY (tenant_id, organization_id, department_id)
+          REFERENCES departments (tenant_id, organization_id, id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 /** Any constant pair keeps us clear of other applications' advisory locks; the schema makes it per schema. */

@@ -44,8 +44,11 @@ import { applyMigrations, checkMigrations } from './migrations.js';
 import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
 import { PostgresOrganizations } from './organizations.js';
+import { PostgresLivechatSettings } from './livechat-settings.js';
+import type { LivechatSettingsStore } from '../../core/ports/livechat-settings-store.js';
 
 type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
+type SettingsArgs<K extends keyof LivechatSettingsStore> = Parameters<LivechatSettingsStore[K]>;
 
 // The `migrate` command's entry point, next to the store it prepares the schema for.
 export { migratePostgres } from './migrations.js';
@@ -99,6 +102,7 @@ export class PostgresStore implements Store {
   /** Group commit of appendMessage. */
   private readonly appends: AppendBatcher;
   private readonly orgs: PostgresOrganizations;
+  private readonly settings: PostgresLivechatSettings;
 
   private constructor(
     private readonly db: Database,
@@ -109,6 +113,7 @@ export class PostgresStore implements Store {
       rows: <R>(text: string, values?: readonly unknown[]) => db.write<R>(text, values),
     };
     this.orgs = new PostgresOrganizations(db);
+    this.settings = new PostgresLivechatSettings(db);
     this.appends = new AppendBatcher(db, autocommit, {
       // Half the pool at most, so that reads and other writes still find connections.
       maxInFlight: Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.floor(options.poolSize / 2))),
@@ -523,6 +528,60 @@ export class PostgresStore implements Store {
   }
   removeDepartmentMember(...a: Args<'removeDepartmentMember'>) {
     return this.orgs.removeDepartmentMember(...a);
+  }
+
+  // Live-chat business hours and widgets (see PostgresLivechatSettings) ----------------------
+
+  insertBusinessHours(...a: SettingsArgs<'insertBusinessHours'>) {
+    return this.settings.insertBusinessHours(...a);
+  }
+  getBusinessHours(...a: SettingsArgs<'getBusinessHours'>) {
+    return this.settings.getBusinessHours(...a);
+  }
+  listBusinessHours(...a: SettingsArgs<'listBusinessHours'>) {
+    return this.settings.listBusinessHours(...a);
+  }
+  updateBusinessHours(...a: SettingsArgs<'updateBusinessHours'>) {
+    return this.settings.updateBusinessHours(...a);
+  }
+  deleteBusinessHours(...a: SettingsArgs<'deleteBusinessHours'>) {
+    return this.settings.deleteBusinessHours(...a);
+  }
+  attachBusinessHours(...a: SettingsArgs<'attachBusinessHours'>) {
+    return this.settings.attachBusinessHours(...a);
+  }
+  detachBusinessHours(...a: SettingsArgs<'detachBusinessHours'>) {
+    return this.settings.detachBusinessHours(...a);
+  }
+  listDepartmentBusinessHours(...a: SettingsArgs<'listDepartmentBusinessHours'>) {
+    return this.settings.listDepartmentBusinessHours(...a);
+  }
+  countOnlineAgents(...a: SettingsArgs<'countOnlineAgents'>) {
+    return this.settings.countOnlineAgents(...a);
+  }
+  getWidget(...a: SettingsArgs<'getWidget'>) {
+    return this.settings.getWidget(...a);
+  }
+  ensureWidget(...a: SettingsArgs<'ensureWidget'>) {
+    return this.settings.ensureWidget(...a);
+  }
+  saveWidgetSettings(...a: SettingsArgs<'saveWidgetSettings'>) {
+    return this.settings.saveWidgetSettings(...a);
+  }
+  rotateWidgetKey(...a: SettingsArgs<'rotateWidgetKey'>) {
+    return this.settings.rotateWidgetKey(...a);
+  }
+  findWidgetKey(...a: SettingsArgs<'findWidgetKey'>) {
+    return this.settings.findWidgetKey(...a);
+  }
+  getDepartmentWidget(...a: SettingsArgs<'getDepartmentWidget'>) {
+    return this.settings.getDepartmentWidget(...a);
+  }
+  saveDepartmentWidget(...a: SettingsArgs<'saveDepartmentWidget'>) {
+    return this.settings.saveDepartmentWidget(...a);
+  }
+  deleteDepartmentWidget(...a: SettingsArgs<'deleteDepartmentWidget'>) {
+    return this.settings.deleteDepartmentWidget(...a);
   }
 }
 

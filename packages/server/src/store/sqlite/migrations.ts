@@ -187,6 +187,65 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX department_members_org ON department_members (tenant_id, organization_id, user_id);
     `,
   },
+  {
+    version: 3,
+    name: 'livechat business hours and widgets',
+    sql: `
+      -- Business hours of an organization, attached to departments; each
+      -- organization's widget (public key, settings) and department overrides.
+      -- Deletions cascade: an organization takes all of it, a department its
+      -- attachments and override, business hours their attachments.
+      CREATE TABLE business_hours (
+        tenant_id       TEXT NOT NULL,
+        id              TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        schedule        TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, organization_id, id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX business_hours_order ON business_hours (tenant_id, organization_id, created_at, id);
+
+      CREATE TABLE department_business_hours (
+        tenant_id         TEXT NOT NULL,
+        organization_id   TEXT NOT NULL,
+        department_id     TEXT NOT NULL,
+        business_hours_id TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, department_id, business_hours_id),
+        FOREIGN KEY (tenant_id, organization_id, department_id)
+          REFERENCES departments (tenant_id, organization_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, organization_id, business_hours_id)
+          REFERENCES business_hours (tenant_id, organization_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX department_business_hours_hours
+        ON department_business_hours (tenant_id, organization_id, business_hours_id);
+
+      -- The key is public (it sits in the site's HTML) and unique across tenants.
+      CREATE TABLE widgets (
+        tenant_id       TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        widget_key      TEXT NOT NULL UNIQUE,
+        settings        TEXT,
+        updated_at      TEXT,
+        PRIMARY KEY (tenant_id, organization_id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+
+      CREATE TABLE department_widgets (
+        tenant_id       TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        department_id   TEXT NOT NULL,
+        override        TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, department_id),
+        FOREIGN KEY (tenant_id, organization_id, department_id)
+          REFERENCES departments (tenant_id, organization_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -34,8 +34,11 @@ import { prepareStatements, type Statements, type ThreadPageParams } from './sta
 import { ThreadWrites } from './thread-writes.js';
 import { WriteQueue, type CommitListener } from './write-queue.js';
 import { SqliteOrganizations } from './organizations.js';
+import { SqliteLivechatSettings } from './livechat-settings.js';
+import type { LivechatSettingsStore } from '../../core/ports/livechat-settings-store.js';
 
 type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
+type SettingsArgs<K extends keyof LivechatSettingsStore> = Parameters<LivechatSettingsStore[K]>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; created with its schema when missing. */
@@ -67,6 +70,7 @@ export class SqliteStore implements Store {
   private readonly writes: ThreadWrites;
   private readonly queue: WriteQueue;
   private readonly orgs: SqliteOrganizations;
+  private readonly settings: SqliteLivechatSettings;
 
   private constructor(
     private readonly db: Database.Database,
@@ -76,6 +80,7 @@ export class SqliteStore implements Store {
     this.writes = new ThreadWrites(this.s);
     this.queue = new WriteQueue(db, onCommit);
     this.orgs = new SqliteOrganizations(db, this.queue);
+    this.settings = new SqliteLivechatSettings(db, this.queue);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -420,6 +425,60 @@ export class SqliteStore implements Store {
   }
   removeDepartmentMember(...a: Args<'removeDepartmentMember'>) {
     return this.orgs.removeDepartmentMember(...a);
+  }
+
+  // Live-chat business hours and widgets (see SqliteLivechatSettings) ----------------------
+
+  insertBusinessHours(...a: SettingsArgs<'insertBusinessHours'>) {
+    return this.settings.insertBusinessHours(...a);
+  }
+  getBusinessHours(...a: SettingsArgs<'getBusinessHours'>) {
+    return this.settings.getBusinessHours(...a);
+  }
+  listBusinessHours(...a: SettingsArgs<'listBusinessHours'>) {
+    return this.settings.listBusinessHours(...a);
+  }
+  updateBusinessHours(...a: SettingsArgs<'updateBusinessHours'>) {
+    return this.settings.updateBusinessHours(...a);
+  }
+  deleteBusinessHours(...a: SettingsArgs<'deleteBusinessHours'>) {
+    return this.settings.deleteBusinessHours(...a);
+  }
+  attachBusinessHours(...a: SettingsArgs<'attachBusinessHours'>) {
+    return this.settings.attachBusinessHours(...a);
+  }
+  detachBusinessHours(...a: SettingsArgs<'detachBusinessHours'>) {
+    return this.settings.detachBusinessHours(...a);
+  }
+  listDepartmentBusinessHours(...a: SettingsArgs<'listDepartmentBusinessHours'>) {
+    return this.settings.listDepartmentBusinessHours(...a);
+  }
+  countOnlineAgents(...a: SettingsArgs<'countOnlineAgents'>) {
+    return this.settings.countOnlineAgents(...a);
+  }
+  getWidget(...a: SettingsArgs<'getWidget'>) {
+    return this.settings.getWidget(...a);
+  }
+  ensureWidget(...a: SettingsArgs<'ensureWidget'>) {
+    return this.settings.ensureWidget(...a);
+  }
+  saveWidgetSettings(...a: SettingsArgs<'saveWidgetSettings'>) {
+    return this.settings.saveWidgetSettings(...a);
+  }
+  rotateWidgetKey(...a: SettingsArgs<'rotateWidgetKey'>) {
+    return this.settings.rotateWidgetKey(...a);
+  }
+  findWidgetKey(...a: SettingsArgs<'findWidgetKey'>) {
+    return this.settings.findWidgetKey(...a);
+  }
+  getDepartmentWidget(...a: SettingsArgs<'getDepartmentWidget'>) {
+    return this.settings.getDepartmentWidget(...a);
+  }
+  saveDepartmentWidget(...a: SettingsArgs<'saveDepartmentWidget'>) {
+    return this.settings.saveDepartmentWidget(...a);
+  }
+  deleteDepartmentWidget(...a: SettingsArgs<'deleteDepartmentWidget'>) {
+    return this.settings.deleteDepartmentWidget(...a);
   }
 }
 
