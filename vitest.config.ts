@@ -9,6 +9,7 @@ const SCALE_OUT_SUITES = [
   'packages/server/test/api-threads.test.ts',
   'packages/server/test/api-livechat-organizations.test.ts',
   'packages/server/test/api-livechat-settings.test.ts',
+  'packages/server/test/api-livechat-visitors.test.ts',
   'packages/server/test/realtime-*.test.ts',
 ];
 

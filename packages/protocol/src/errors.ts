@@ -14,7 +14,18 @@ export const ERRORS = {
   token_expired: { status: 401, message: 'The access token has expired.' },
   token_revoked: { status: 401, message: 'The access token has been revoked.' },
   invalid_api_key: { status: 401, message: 'The API key is unknown or revoked.' },
+  invalid_visitor_token: { status: 401, message: 'The visitor token is unknown for this widget.' },
+  identity_signature_invalid: { status: 401, message: 'The identity signature does not match.' },
+  identity_signature_stale: {
+    status: 401,
+    message: 'The identity timestamp is too old or too far in the future.',
+  },
+  identity_signature_replayed: { status: 401, message: 'This identity signature was already used.' },
   forbidden: { status: 403, message: 'The caller is not allowed to do this.' },
+  origin_not_allowed: {
+    status: 403,
+    message: "The request's Origin is not on the widget's allowed origins.",
+  },
   route_not_found: { status: 404, message: 'No such route.' },
   user_not_found: { status: 404, message: 'No such user.' },
   thread_not_found: { status: 404, message: 'No such thread, or the caller is not a participant.' },
@@ -25,9 +36,18 @@ export const ERRORS = {
   department_not_found: { status: 404, message: 'No such department in this organization.' },
   agent_not_found: { status: 404, message: 'No such agent in this organization.' },
   business_hours_not_found: { status: 404, message: 'No such business hours in this organization.' },
+  widget_not_found: { status: 404, message: 'No widget has this key.' },
   user_exists: { status: 409, message: 'A user with this id already exists.' },
   tenant_exists: { status: 409, message: 'A tenant with this id already exists.' },
   already_an_agent: { status: 409, message: 'This user is already an agent of an organization.' },
+  identity_not_configured: {
+    status: 409,
+    message: 'The organization has no identity secret: identification is disabled.',
+  },
+  visitor_identity_conflict: {
+    status: 409,
+    message: 'This visitor is already identified as another customer.',
+  },
   client_message_id_conflict: {
     status: 409,
     message: 'This clientMessageId was already used for a different message in this thread.',

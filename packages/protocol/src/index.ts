@@ -9,3 +9,4 @@ export * from './schemas/identity.js';
 export * from './schemas/threads.js';
 export * from './schemas/messages.js';
 export * from './schemas/livechat.js';
+export * from './schemas/visitors.js';

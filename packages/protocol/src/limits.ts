@@ -20,6 +20,8 @@ export const DEFAULT_LIMITS = {
   userSendsPerSecond: 20,
   /** Messages one thread may receive per second, across senders (burst is twice this). */
   threadSendsPerSecond: 100,
+  /** Requests one IP may make to the public widget routes per minute (burst is a minute's worth). */
+  visitorRequestsPerMinute: 60,
   /** Bytes queued for one socket before it is closed as a slow consumer. */
   socketBufferBytes: 1024 * 1024,
   /** Most events replayed on resume before the server answers `resync_required`. */

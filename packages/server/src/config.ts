@@ -132,6 +132,7 @@ export const CONFIG_SPEC: Record<string, Spec> = {
   PARLEY_MAX_PAGE_SIZE: limit('maxPageSize', 1, 1000),
   PARLEY_USER_SEND_RATE: limit('userSendsPerSecond', 1, 1_000_000),
   PARLEY_THREAD_SEND_RATE: limit('threadSendsPerSecond', 1, 1_000_000),
+  PARLEY_VISITOR_RATE: limit('visitorRequestsPerMinute', 1, 1_000_000),
   PARLEY_SOCKET_BUFFER_BYTES: limit('socketBufferBytes', 16 * 1024, 1024 * 1024 * 1024),
   PARLEY_RESUME_MAX_EVENTS: limit('resumeMaxEvents', 10, 1_000_000),
 };

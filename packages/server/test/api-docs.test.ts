@@ -30,6 +30,10 @@ import {
   ValidateTokenBody,
   WidgetSettings,
   WidgetSettingsOverride,
+  IdentitySecretBody,
+  RegisterVisitorBody,
+  ResumeVisitorBody,
+  IdentifyVisitorBody,
 } from '@parley/protocol';
 import { ConfigError, defaultConfig, loadConfig } from '../src/config.js';
 import { createUserWithToken } from './support/server.js';
@@ -93,6 +97,11 @@ const ROUTES: Record<string, string[]> = {
   '/v1/organizations/{organizationId}/widget-settings/resolved': ['get'],
   '/v1/organizations/{organizationId}/widget-key/rotate': ['post'],
   '/v1/organizations/{organizationId}/departments/{departmentId}/widget-settings': ['get', 'put', 'delete'],
+  '/v1/organizations/{organizationId}/identity-secret': ['put', 'delete'],
+  '/v1/widget/{widgetKey}/config': ['get'],
+  '/v1/widget/{widgetKey}/visitors': ['post'],
+  '/v1/widget/{widgetKey}/visitors/resume': ['post'],
+  '/v1/widget/{widgetKey}/visitors/identify': ['post'],
   '/healthz': ['get'],
   '/readyz': ['get'],
   '/metrics': ['get'],
@@ -125,6 +134,10 @@ const BODIES: Record<string, TSchema> = {
     AttachBusinessHoursBody,
   'put /v1/organizations/{organizationId}/widget-settings': WidgetSettings,
   'put /v1/organizations/{organizationId}/departments/{departmentId}/widget-settings': WidgetSettingsOverride,
+  'put /v1/organizations/{organizationId}/identity-secret': IdentitySecretBody,
+  'post /v1/widget/{widgetKey}/visitors': RegisterVisitorBody,
+  'post /v1/widget/{widgetKey}/visitors/resume': ResumeVisitorBody,
+  'post /v1/widget/{widgetKey}/visitors/identify': IdentifyVisitorBody,
 };
 
 /**

@@ -16,6 +16,8 @@ import { Organizations } from './livechat/organizations.js';
 import { OperatorTokens } from './livechat/operator-tokens.js';
 import { Schedules } from './livechat/schedules.js';
 import { Widgets } from './livechat/widgets.js';
+import { Visitors } from './livechat/visitors.js';
+import { IdentitySecrets } from './livechat/identity-secrets.js';
 
 export type { Actor, UserActor } from './actor.js';
 export type { CoreDeps } from './deps.js';
@@ -48,6 +50,10 @@ export interface Core {
   schedules: Schedules;
   /** Live chat: widget settings, department overrides and the public widget key. */
   widgets: Widgets;
+  /** Live chat: the public visitor API (widget config, visitors, identification). */
+  visitors: Visitors;
+  /** Live chat: organizations' write-only identity secrets. */
+  identitySecrets: IdentitySecrets;
   /** The actor for a bearer credential: an API key (`pk_…`) or a user access token. */
   authenticate(credential: string): Promise<Actor>;
   /**
@@ -64,6 +70,8 @@ export function createCore(deps: CoreDeps): Core {
   const apiKeys = new ApiKeys(deps);
   const tokens = new Tokens(deps);
   const organizations = new Organizations(deps);
+  const schedules = new Schedules(deps);
+  const widgets = new Widgets(deps);
   return {
     deps,
     apiKeys,
@@ -78,8 +86,10 @@ export function createCore(deps: CoreDeps): Core {
     tenants: new Tenants(deps, apiKeys),
     organizations,
     operatorTokens: new OperatorTokens(deps, tokens, organizations),
-    schedules: new Schedules(deps),
-    widgets: new Widgets(deps),
+    schedules,
+    widgets,
+    visitors: new Visitors(deps, tokens, widgets, schedules),
+    identitySecrets: new IdentitySecrets(deps),
     async authenticate(credential) {
       if (credential === '') throw new AppError('unauthenticated');
       return isApiKeySecret(credential) ? apiKeys.authenticate(credential) : tokens.authenticate(credential);

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import type { Core } from '../core/index.js';
 import type { Metrics } from '../metrics.js';
@@ -13,6 +13,7 @@ import { messageRoutes } from './routes/messages.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { organizationRoutes } from './routes/livechat-organizations.js';
 import { livechatSettingsRoutes } from './routes/livechat-settings.js';
+import { livechatVisitorRoutes, widgetKeyOfUrl } from './routes/livechat-visitors.js';
 
 /** The REST transport: a thin adapter from HTTP onto the domain actions. */
 export async function buildHttp(
@@ -33,12 +34,23 @@ export async function buildHttp(
   installErrorHandling(app);
   // Browser apps on the allowed origins (the same list as for WebSockets) may call the API from
   // their own pages. Registered before authentication: a preflight carries no credentials.
-  await app.register(cors, {
-    origin: options.allowedOrigins.includes('*') ? true : options.allowedOrigins,
+  // The public widget routes answer the widget key's organization's allowed origins instead: the
+  // sites embedding the widget, which the global list knows nothing of. Only an allowed origin is
+  // echoed; a lookup failure allows none (the route itself then reports the error).
+  const base = {
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type'],
     exposedHeaders: ['retry-after', 'idempotent-replayed'],
     maxAge: 600,
+  };
+  const apiOrigins = options.allowedOrigins.includes('*') ? true : options.allowedOrigins;
+  await app.register(cors, {
+    delegator: async (request: FastifyRequest) => {
+      const widgetKey = widgetKeyOfUrl(request.url);
+      if (widgetKey === undefined) return { ...base, origin: apiOrigins };
+      const allowed = await core.visitors.allowedOrigins(widgetKey).catch(() => []);
+      return { ...base, origin: allowed };
+    },
   });
   installAuth(app, core);
   app.addHook('onResponse', async (request, reply) => {
@@ -55,5 +67,6 @@ export async function buildHttp(
   messageRoutes(app, core);
   organizationRoutes(app, core);
   livechatSettingsRoutes(app, core);
+  livechatVisitorRoutes(app, core);
   return app;
 }

@@ -9,6 +9,7 @@ import { tenantIsolation, tenantsAndKeys } from './tenants-and-keys.js';
 import { threadListings } from './thread-listings.js';
 import { threads } from './threads.js';
 import { users } from './users.js';
+import { visitors } from './visitors.js';
 
 /**
  * The Store conformance suite: every clause of the port's contract
@@ -30,6 +31,7 @@ export function storeConformance(name: string, makeStore: MakeStore): void {
     tenantIsolation(suite);
     livechatOrganizations(suite);
     livechatSettings(suite);
+    visitors(suite);
 
     it('returns fresh objects the caller may keep', async () => {
       const created = await store.createThread(threadInput('th-1', 'alice', undefined));

@@ -31,7 +31,20 @@ export class Tokens {
     options: { scopes?: Scope[]; expiresInSeconds?: number; expiresAt?: number },
   ): Promise<IssuedToken> {
     requireAdmin(actor);
-    const user = await this.deps.store.getUser(actor.tenantId, userId);
+    return this.issueFor(actor.tenantId, userId, options);
+  }
+
+  /**
+   * Issues a token without an actor, for domain actions that have already
+   * decided the caller may have it (a widget visitor proving itself with its
+   * visitor token). Never reachable from a transport directly.
+   */
+  async issueFor(
+    tenantId: string,
+    userId: string,
+    options: { scopes?: Scope[]; expiresInSeconds?: number; expiresAt?: number },
+  ): Promise<IssuedToken> {
+    const user = await this.deps.store.getUser(tenantId, userId);
     if (!user) throw new AppError('user_not_found');
     const scopes = options.scopes ?? ['chat'];
     if (scopes.includes('admin') && user.role !== 'admin') {
@@ -49,7 +62,7 @@ export class Tokens {
         : nowSec + (options.expiresInSeconds ?? this.deps.config.tokenTtlSeconds);
     const claims: Claims = {
       sub: user.id,
-      tid: actor.tenantId,
+      tid: tenantId,
       scp: scopes,
       ver: user.tokenVersion,
       uca: Date.parse(user.createdAt),

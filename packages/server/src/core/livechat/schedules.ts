@@ -126,8 +126,16 @@ export class Schedules {
    */
   async availability(actor: Actor, organizationId: string, departmentId?: string): Promise<Availability> {
     await accessOrganization(this.deps, actor, organizationId, 'read');
+    return this.availabilityOf(actor.tenantId, organizationId, departmentId);
+  }
+
+  /** `availability` without an access check, for the public widget (which checked its key and origin). */
+  async availabilityOf(
+    tenantId: string,
+    organizationId: string,
+    departmentId?: string,
+  ): Promise<Availability> {
     const { store } = this.deps;
-    const { tenantId } = actor;
     let attached: BusinessHours[] = [];
     if (departmentId !== undefined) {
       if (!(await store.getDepartment(tenantId, organizationId, departmentId))) {

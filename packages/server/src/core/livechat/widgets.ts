@@ -108,14 +108,23 @@ export class Widgets {
   /** The settings a department's widget shows (`resolveWidgetSettings`), or the organization's. */
   async resolved(actor: Actor, organizationId: string, departmentId?: string): Promise<WidgetSettings> {
     await accessOrganization(this.deps, actor, organizationId, 'read');
+    return this.resolvedFor(actor.tenantId, organizationId, departmentId);
+  }
+
+  /** `resolved` without an access check, for the public widget (which checked its key and origin). */
+  async resolvedFor(
+    tenantId: string,
+    organizationId: string,
+    departmentId?: string,
+  ): Promise<WidgetSettings> {
     const { store } = this.deps;
-    const widget = await store.getWidget(actor.tenantId, organizationId);
+    const widget = await store.getWidget(tenantId, organizationId);
     const settings = widget?.settings ?? defaultWidgetSettings();
     if (departmentId === undefined) return settings;
-    if (!(await store.getDepartment(actor.tenantId, organizationId, departmentId))) {
+    if (!(await store.getDepartment(tenantId, organizationId, departmentId))) {
       throw new AppError('department_not_found', undefined, { field: 'departmentId' });
     }
-    const override = await store.getDepartmentWidget(actor.tenantId, organizationId, departmentId);
+    const override = await store.getDepartmentWidget(tenantId, organizationId, departmentId);
     return resolveWidgetSettings(settings, override?.override);
   }
 

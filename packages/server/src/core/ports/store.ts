@@ -11,6 +11,7 @@ import type {
 } from '@parley/protocol';
 import type { OrganizationStore } from './organization-store.js';
 import type { LivechatSettingsStore } from './livechat-settings-store.js';
+import type { VisitorStore } from './visitor-store.js';
 
 /**
  * The Store port: the single source of truth.
@@ -45,9 +46,10 @@ import type { LivechatSettingsStore } from './livechat-settings-store.js';
  *
  * The live-chat organizations, departments and agents are specified in
  * `organization-store.ts`; their business hours and widgets in
- * `livechat-settings-store.ts`.
+ * `livechat-settings-store.ts`; visitors, identity secrets and replay keys
+ * in `visitor-store.ts`.
  */
-export interface Store extends OrganizationStore, LivechatSettingsStore {
+export interface Store extends OrganizationStore, LivechatSettingsStore, VisitorStore {
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

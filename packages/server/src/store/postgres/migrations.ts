@@ -266,6 +266,47 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'livechat visitors and identity verification',
+    sql: `
+      -- A widget visitor is a tenant user plus this row. Only the SHA-256 of the
+      -- visitor token is kept. customer_id is the site's user id once identified.
+      CREATE TABLE visitors (
+        tenant_id       text COLLATE "C" NOT NULL,
+        id              text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C" NOT NULL,
+        token_hash      text COLLATE "C" NOT NULL UNIQUE,
+        email           text,
+        customer_id     text COLLATE "C",
+        identified_at   text COLLATE "C",
+        created_at      text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX visitors_customer ON visitors (tenant_id, organization_id, customer_id, created_at, id);
+
+      CREATE TABLE identity_secrets (
+        tenant_id       text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C" NOT NULL,
+        secret          text NOT NULL,
+        PRIMARY KEY (tenant_id, organization_id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      );
+
+      -- Used identity proofs, kept until they would be stale anyway.
+      CREATE TABLE identity_replay_keys (
+        tenant_id       text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C" NOT NULL,
+        replay_key      text COLLATE "C" NOT NULL,
+        expires_at      text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, organization_id, replay_key),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX identity_replay_keys_expiry ON identity_replay_keys (tenant_id, organization_id, expires_at);
+    `,
+  },
 ];
 
 /** Any constant pair keeps us clear of other applications' advisory locks; the schema makes it per schema. */

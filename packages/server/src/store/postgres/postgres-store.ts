@@ -45,10 +45,13 @@ import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
 import { PostgresOrganizations } from './organizations.js';
 import { PostgresLivechatSettings } from './livechat-settings.js';
+import { PostgresVisitors } from './visitors.js';
+import type { VisitorStore } from '../../core/ports/visitor-store.js';
 import type { LivechatSettingsStore } from '../../core/ports/livechat-settings-store.js';
 
 type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
 type SettingsArgs<K extends keyof LivechatSettingsStore> = Parameters<LivechatSettingsStore[K]>;
+type VisitorArgs<K extends keyof VisitorStore> = Parameters<VisitorStore[K]>;
 
 // The `migrate` command's entry point, next to the store it prepares the schema for.
 export { migratePostgres } from './migrations.js';
@@ -103,6 +106,7 @@ export class PostgresStore implements Store {
   private readonly appends: AppendBatcher;
   private readonly orgs: PostgresOrganizations;
   private readonly settings: PostgresLivechatSettings;
+  private readonly visitors: PostgresVisitors;
 
   private constructor(
     private readonly db: Database,
@@ -114,6 +118,7 @@ export class PostgresStore implements Store {
     };
     this.orgs = new PostgresOrganizations(db);
     this.settings = new PostgresLivechatSettings(db);
+    this.visitors = new PostgresVisitors(db);
     this.appends = new AppendBatcher(db, autocommit, {
       // Half the pool at most, so that reads and other writes still find connections.
       maxInFlight: Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.floor(options.poolSize / 2))),
@@ -582,6 +587,36 @@ export class PostgresStore implements Store {
   }
   deleteDepartmentWidget(...a: SettingsArgs<'deleteDepartmentWidget'>) {
     return this.settings.deleteDepartmentWidget(...a);
+  }
+
+  // Live-chat visitors, identity secrets and replay keys (see PostgresVisitors) ----------------
+
+  insertVisitor(...a: VisitorArgs<'insertVisitor'>) {
+    return this.visitors.insertVisitor(...a);
+  }
+  findVisitorByTokenHash(...a: VisitorArgs<'findVisitorByTokenHash'>) {
+    return this.visitors.findVisitorByTokenHash(...a);
+  }
+  getVisitor(...a: VisitorArgs<'getVisitor'>) {
+    return this.visitors.getVisitor(...a);
+  }
+  linkVisitorCustomer(...a: VisitorArgs<'linkVisitorCustomer'>) {
+    return this.visitors.linkVisitorCustomer(...a);
+  }
+  listCustomerVisitors(...a: VisitorArgs<'listCustomerVisitors'>) {
+    return this.visitors.listCustomerVisitors(...a);
+  }
+  setIdentitySecret(...a: VisitorArgs<'setIdentitySecret'>) {
+    return this.visitors.setIdentitySecret(...a);
+  }
+  deleteIdentitySecret(...a: VisitorArgs<'deleteIdentitySecret'>) {
+    return this.visitors.deleteIdentitySecret(...a);
+  }
+  getIdentitySecret(...a: VisitorArgs<'getIdentitySecret'>) {
+    return this.visitors.getIdentitySecret(...a);
+  }
+  claimReplayKey(...a: VisitorArgs<'claimReplayKey'>) {
+    return this.visitors.claimReplayKey(...a);
   }
 }
 

@@ -246,6 +246,47 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'livechat visitors and identity verification',
+    sql: `
+      -- A widget visitor is a tenant user plus this row. Only the SHA-256 of the
+      -- visitor token is kept. customer_id is the site's user id once identified.
+      CREATE TABLE visitors (
+        tenant_id       TEXT NOT NULL,
+        id              TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        token_hash      TEXT NOT NULL UNIQUE,
+        email           TEXT,
+        customer_id     TEXT,
+        identified_at   TEXT,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX visitors_customer ON visitors (tenant_id, organization_id, customer_id, created_at, id);
+
+      CREATE TABLE identity_secrets (
+        tenant_id       TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        secret          TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, organization_id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+
+      -- Used identity proofs, kept until they would be stale anyway.
+      CREATE TABLE identity_replay_keys (
+        tenant_id       TEXT NOT NULL,
+        organization_id TEXT NOT NULL,
+        replay_key      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, organization_id, replay_key),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX identity_replay_keys_expiry ON identity_replay_keys (tenant_id, organization_id, expires_at);
+    `,
+  },
 ];
 
 /**

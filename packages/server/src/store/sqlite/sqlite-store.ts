@@ -35,10 +35,13 @@ import { ThreadWrites } from './thread-writes.js';
 import { WriteQueue, type CommitListener } from './write-queue.js';
 import { SqliteOrganizations } from './organizations.js';
 import { SqliteLivechatSettings } from './livechat-settings.js';
+import { SqliteVisitors } from './visitors.js';
+import type { VisitorStore } from '../../core/ports/visitor-store.js';
 import type { LivechatSettingsStore } from '../../core/ports/livechat-settings-store.js';
 
 type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
 type SettingsArgs<K extends keyof LivechatSettingsStore> = Parameters<LivechatSettingsStore[K]>;
+type VisitorArgs<K extends keyof VisitorStore> = Parameters<VisitorStore[K]>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; created with its schema when missing. */
@@ -71,6 +74,7 @@ export class SqliteStore implements Store {
   private readonly queue: WriteQueue;
   private readonly orgs: SqliteOrganizations;
   private readonly settings: SqliteLivechatSettings;
+  private readonly visitors: SqliteVisitors;
 
   private constructor(
     private readonly db: Database.Database,
@@ -81,6 +85,7 @@ export class SqliteStore implements Store {
     this.queue = new WriteQueue(db, onCommit);
     this.orgs = new SqliteOrganizations(db, this.queue);
     this.settings = new SqliteLivechatSettings(db, this.queue);
+    this.visitors = new SqliteVisitors(db, this.queue);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -479,6 +484,36 @@ export class SqliteStore implements Store {
   }
   deleteDepartmentWidget(...a: SettingsArgs<'deleteDepartmentWidget'>) {
     return this.settings.deleteDepartmentWidget(...a);
+  }
+
+  // Live-chat visitors, identity secrets and replay keys (see SqliteVisitors) ----------------
+
+  insertVisitor(...a: VisitorArgs<'insertVisitor'>) {
+    return this.visitors.insertVisitor(...a);
+  }
+  findVisitorByTokenHash(...a: VisitorArgs<'findVisitorByTokenHash'>) {
+    return this.visitors.findVisitorByTokenHash(...a);
+  }
+  getVisitor(...a: VisitorArgs<'getVisitor'>) {
+    return this.visitors.getVisitor(...a);
+  }
+  linkVisitorCustomer(...a: VisitorArgs<'linkVisitorCustomer'>) {
+    return this.visitors.linkVisitorCustomer(...a);
+  }
+  listCustomerVisitors(...a: VisitorArgs<'listCustomerVisitors'>) {
+    return this.visitors.listCustomerVisitors(...a);
+  }
+  setIdentitySecret(...a: VisitorArgs<'setIdentitySecret'>) {
+    return this.visitors.setIdentitySecret(...a);
+  }
+  deleteIdentitySecret(...a: VisitorArgs<'deleteIdentitySecret'>) {
+    return this.visitors.deleteIdentitySecret(...a);
+  }
+  getIdentitySecret(...a: VisitorArgs<'getIdentitySecret'>) {
+    return this.visitors.getIdentitySecret(...a);
+  }
+  claimReplayKey(...a: VisitorArgs<'claimReplayKey'>) {
+    return this.visitors.claimReplayKey(...a);
   }
 }
 
