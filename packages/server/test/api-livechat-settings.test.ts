@@ -338,7 +338,7 @@ describe('widget settings', () => {
     const store = ts.server.core.deps.store;
     const path = `/v1/organizations/${org.id}/widget-settings`;
     const before = (await ts.api<OrganizationWidget>('GET', path)).body;
-    expect(await store.findWidgetKey(before.widgetKey)).toEqual({
+    expect(await store.livechat.findWidgetKey(before.widgetKey)).toEqual({
       tenantId: 'default',
       organizationId: org.id,
     });
@@ -346,8 +346,8 @@ describe('widget settings', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.body).toEqual({ ...before, widgetKey: expect.stringMatching(/^wk_/) });
     expect(rotated.body.widgetKey).not.toBe(before.widgetKey);
-    expect(await store.findWidgetKey(before.widgetKey)).toBeNull();
-    expect(await store.findWidgetKey(rotated.body.widgetKey)).toEqual({
+    expect(await store.livechat.findWidgetKey(before.widgetKey)).toBeNull();
+    expect(await store.livechat.findWidgetKey(rotated.body.widgetKey)).toEqual({
       tenantId: 'default',
       organizationId: org.id,
     });
@@ -431,7 +431,7 @@ describe('widget settings', () => {
       'department_not_found',
     );
     expect((await ts.api('DELETE', `/v1/organizations/${gone.id}`)).status).toBe(204);
-    expect(await ts.server.core.deps.store.findWidgetKey(key)).toBeNull();
+    expect(await ts.server.core.deps.store.livechat.findWidgetKey(key)).toBeNull();
     expectError(
       await ts.api('GET', `/v1/organizations/${gone.id}/widget-settings`),
       404,

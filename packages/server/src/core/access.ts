@@ -97,10 +97,11 @@ export async function accessOrganization(
   if (need === 'manage') requireAdmin(actor);
   else if (!isAdmin(actor)) {
     requireChat(actor);
-    const agent = actor.kind === 'user' ? await deps.store.getAgent(actor.tenantId, actor.userId) : null;
+    const agent =
+      actor.kind === 'user' ? await deps.store.livechat.getAgent(actor.tenantId, actor.userId) : null;
     if (agent?.organizationId !== organizationId) throw new AppError('organization_not_found');
   }
-  const organization = await deps.store.getOrganization(actor.tenantId, organizationId);
+  const organization = await deps.store.livechat.getOrganization(actor.tenantId, organizationId);
   if (!organization) throw new AppError('organization_not_found');
   return organization;
 }

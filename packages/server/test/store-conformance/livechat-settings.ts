@@ -37,87 +37,98 @@ const settings = (title: string): WidgetSettings => ({
 export function livechatSettings({ store }: StoreSuite): void {
   describe('live-chat business hours and widgets', () => {
     beforeEach(async () => {
-      await store.insertOrganization(A, org('o1'));
-      await store.insertOrganization(A, org('o2'));
-      await store.insertOrganization(B, org('o1'));
-      await store.insertDepartment(A, dep('d1', 'o1'));
-      await store.insertDepartment(A, dep('d2', 'o1'));
-      await store.insertDepartment(A, dep('d3', 'o2'));
+      await store.livechat.insertOrganization(A, org('o1'));
+      await store.livechat.insertOrganization(A, org('o2'));
+      await store.livechat.insertOrganization(B, org('o1'));
+      await store.livechat.insertDepartment(A, dep('d1', 'o1'));
+      await store.livechat.insertDepartment(A, dep('d2', 'o1'));
+      await store.livechat.insertDepartment(A, dep('d3', 'o2'));
     });
 
     it('stores business hours per organization, oldest first, updates and deletes them', async () => {
-      expect(await store.insertBusinessHours(A, hours('h2', 'o1', 1))).toBe(true);
-      expect(await store.insertBusinessHours(A, hours('h1', 'o1', 2))).toBe(true);
-      expect(await store.insertBusinessHours(A, hours('h3', 'o2', 1))).toBe(true);
-      expect(await store.insertBusinessHours(A, hours('h4', 'nowhere'))).toBe(false);
-      expect(await store.getBusinessHours(A, 'o1', 'h1')).toEqual(hours('h1', 'o1', 2));
-      expect(await store.getBusinessHours(A, 'o2', 'h1')).toBeNull();
-      expect(await store.getBusinessHours(B, 'o1', 'h1')).toBeNull();
-      expect((await store.listBusinessHours(A, 'o1')).map((h) => h.id)).toEqual(['h2', 'h1']);
-      expect(await store.listBusinessHours(B, 'o1')).toEqual([]);
+      expect(await store.livechat.insertBusinessHours(A, hours('h2', 'o1', 1))).toBe(true);
+      expect(await store.livechat.insertBusinessHours(A, hours('h1', 'o1', 2))).toBe(true);
+      expect(await store.livechat.insertBusinessHours(A, hours('h3', 'o2', 1))).toBe(true);
+      expect(await store.livechat.insertBusinessHours(A, hours('h4', 'nowhere'))).toBe(false);
+      expect(await store.livechat.getBusinessHours(A, 'o1', 'h1')).toEqual(hours('h1', 'o1', 2));
+      expect(await store.livechat.getBusinessHours(A, 'o2', 'h1')).toBeNull();
+      expect(await store.livechat.getBusinessHours(B, 'o1', 'h1')).toBeNull();
+      expect((await store.livechat.listBusinessHours(A, 'o1')).map((h) => h.id)).toEqual(['h2', 'h1']);
+      expect(await store.livechat.listBusinessHours(B, 'o1')).toEqual([]);
 
       const schedule = { timeZone: 'UTC', weekly: [], holidays: [] };
-      expect(await store.updateBusinessHours(A, 'o1', 'h1', { schedule, updatedAt: at(9) })).toEqual({
-        ...hours('h1', 'o1', 2),
-        schedule,
-        updatedAt: at(9),
-      });
+      expect(await store.livechat.updateBusinessHours(A, 'o1', 'h1', { schedule, updatedAt: at(9) })).toEqual(
+        {
+          ...hours('h1', 'o1', 2),
+          schedule,
+          updatedAt: at(9),
+        },
+      );
       expect(
-        await store.updateBusinessHours(A, 'o1', 'h1', { name: 'Late', updatedAt: at(10) }),
+        await store.livechat.updateBusinessHours(A, 'o1', 'h1', { name: 'Late', updatedAt: at(10) }),
       ).toMatchObject({
         name: 'Late',
         schedule,
       });
-      expect(await store.updateBusinessHours(B, 'o1', 'h1', { name: 'X', updatedAt: at(11) })).toBeNull();
-      expect(await store.deleteBusinessHours(A, 'o2', 'h1')).toBe(false);
-      expect(await store.deleteBusinessHours(A, 'o1', 'h1')).toBe(true);
-      expect(await store.deleteBusinessHours(A, 'o1', 'h1')).toBe(false);
+      expect(
+        await store.livechat.updateBusinessHours(B, 'o1', 'h1', { name: 'X', updatedAt: at(11) }),
+      ).toBeNull();
+      expect(await store.livechat.deleteBusinessHours(A, 'o2', 'h1')).toBe(false);
+      expect(await store.livechat.deleteBusinessHours(A, 'o1', 'h1')).toBe(true);
+      expect(await store.livechat.deleteBusinessHours(A, 'o1', 'h1')).toBe(false);
     });
 
     it('attaches business hours to departments of the same organization only', async () => {
-      await store.insertBusinessHours(A, hours('h1', 'o1', 1));
-      await store.insertBusinessHours(A, hours('h2', 'o1', 2));
-      await store.insertBusinessHours(A, hours('h3', 'o2', 1));
-      expect(await store.attachBusinessHours(A, 'o1', 'd1', 'h2')).toBe(true);
-      expect(await store.attachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(true);
-      expect(await store.attachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(true); // again: no change
-      expect(await store.attachBusinessHours(A, 'o1', 'd1', 'h3')).toBe(false); // other organization's hours
-      expect(await store.attachBusinessHours(A, 'o2', 'd1', 'h3')).toBe(false); // other organization's department
-      expect(await store.attachBusinessHours(B, 'o1', 'd1', 'h1')).toBe(false);
-      expect((await store.listDepartmentBusinessHours(A, 'o1', 'd1')).map((h) => h.id)).toEqual(['h1', 'h2']);
-      expect(await store.listDepartmentBusinessHours(A, 'o1', 'd2')).toEqual([]);
-      expect(await store.listDepartmentBusinessHours(B, 'o1', 'd1')).toEqual([]);
+      await store.livechat.insertBusinessHours(A, hours('h1', 'o1', 1));
+      await store.livechat.insertBusinessHours(A, hours('h2', 'o1', 2));
+      await store.livechat.insertBusinessHours(A, hours('h3', 'o2', 1));
+      expect(await store.livechat.attachBusinessHours(A, 'o1', 'd1', 'h2')).toBe(true);
+      expect(await store.livechat.attachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(true);
+      expect(await store.livechat.attachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(true); // again: no change
+      expect(await store.livechat.attachBusinessHours(A, 'o1', 'd1', 'h3')).toBe(false); // other organization's hours
+      expect(await store.livechat.attachBusinessHours(A, 'o2', 'd1', 'h3')).toBe(false); // other organization's department
+      expect(await store.livechat.attachBusinessHours(B, 'o1', 'd1', 'h1')).toBe(false);
+      expect((await store.livechat.listDepartmentBusinessHours(A, 'o1', 'd1')).map((h) => h.id)).toEqual([
+        'h1',
+        'h2',
+      ]);
+      expect(await store.livechat.listDepartmentBusinessHours(A, 'o1', 'd2')).toEqual([]);
+      expect(await store.livechat.listDepartmentBusinessHours(B, 'o1', 'd1')).toEqual([]);
 
-      expect(await store.detachBusinessHours(B, 'o1', 'd1', 'h1')).toBe(false);
-      expect(await store.detachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(true);
-      expect(await store.detachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(false);
-      expect((await store.listDepartmentBusinessHours(A, 'o1', 'd1')).map((h) => h.id)).toEqual(['h2']);
+      expect(await store.livechat.detachBusinessHours(B, 'o1', 'd1', 'h1')).toBe(false);
+      expect(await store.livechat.detachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(true);
+      expect(await store.livechat.detachBusinessHours(A, 'o1', 'd1', 'h1')).toBe(false);
+      expect((await store.livechat.listDepartmentBusinessHours(A, 'o1', 'd1')).map((h) => h.id)).toEqual([
+        'h2',
+      ]);
     });
 
     it('deletes attachments with their business hours, department or organization', async () => {
-      await store.insertBusinessHours(A, hours('h1', 'o1'));
-      await store.insertBusinessHours(A, hours('h2', 'o1'));
-      await store.attachBusinessHours(A, 'o1', 'd1', 'h1');
-      await store.attachBusinessHours(A, 'o1', 'd1', 'h2');
-      await store.attachBusinessHours(A, 'o1', 'd2', 'h2');
-      await store.deleteBusinessHours(A, 'o1', 'h1');
-      expect((await store.listDepartmentBusinessHours(A, 'o1', 'd1')).map((h) => h.id)).toEqual(['h2']);
-      await store.deleteDepartment(A, 'o1', 'd1');
+      await store.livechat.insertBusinessHours(A, hours('h1', 'o1'));
+      await store.livechat.insertBusinessHours(A, hours('h2', 'o1'));
+      await store.livechat.attachBusinessHours(A, 'o1', 'd1', 'h1');
+      await store.livechat.attachBusinessHours(A, 'o1', 'd1', 'h2');
+      await store.livechat.attachBusinessHours(A, 'o1', 'd2', 'h2');
+      await store.livechat.deleteBusinessHours(A, 'o1', 'h1');
+      expect((await store.livechat.listDepartmentBusinessHours(A, 'o1', 'd1')).map((h) => h.id)).toEqual([
+        'h2',
+      ]);
+      await store.livechat.deleteDepartment(A, 'o1', 'd1');
       // Re-created under the same id, the department starts with nothing attached.
-      await store.insertDepartment(A, dep('d1', 'o1'));
-      expect(await store.listDepartmentBusinessHours(A, 'o1', 'd1')).toEqual([]);
-      expect(await store.deleteOrganization(A, 'o1')).toBe(true);
-      expect(await store.listDepartmentBusinessHours(A, 'o1', 'd2')).toEqual([]);
-      await store.insertOrganization(A, org('o1'));
-      expect(await store.listBusinessHours(A, 'o1')).toEqual([]);
-      expect(await store.getBusinessHours(B, 'o1', 'h2')).toBeNull();
+      await store.livechat.insertDepartment(A, dep('d1', 'o1'));
+      expect(await store.livechat.listDepartmentBusinessHours(A, 'o1', 'd1')).toEqual([]);
+      expect(await store.livechat.deleteOrganization(A, 'o1')).toBe(true);
+      expect(await store.livechat.listDepartmentBusinessHours(A, 'o1', 'd2')).toEqual([]);
+      await store.livechat.insertOrganization(A, org('o1'));
+      expect(await store.livechat.listBusinessHours(A, 'o1')).toEqual([]);
+      expect(await store.livechat.getBusinessHours(B, 'o1', 'h2')).toBeNull();
     });
 
     it('counts the online agents of an organization or one department', async () => {
       for (const id of ['ann', 'bob', 'cid', 'dan']) await store.insertUser(A, user(id, id));
       await store.insertUser(B, user('ann', 'ann'));
       const agent = (userId: string, organizationId: string, status: 'online' | 'away' | 'offline') =>
-        store.insertAgent(A, {
+        store.livechat.insertAgent(A, {
           userId,
           organizationId,
           role: 'agent',
@@ -130,7 +141,7 @@ export function livechatSettings({ store }: StoreSuite): void {
       await agent('bob', 'o1', 'online');
       await agent('cid', 'o1', 'away');
       await agent('dan', 'o2', 'online');
-      await store.insertAgent(B, {
+      await store.livechat.insertAgent(B, {
         userId: 'ann',
         organizationId: 'o1',
         role: 'agent',
@@ -139,105 +150,112 @@ export function livechatSettings({ store }: StoreSuite): void {
         createdAt: at(0),
         updatedAt: at(0),
       });
-      await store.addDepartmentMember(A, 'o1', 'd1', 'ann');
-      await store.addDepartmentMember(A, 'o1', 'd1', 'cid');
-      expect(await store.countOnlineAgents(A, 'o1')).toBe(2);
-      expect(await store.countOnlineAgents(A, 'o1', 'd1')).toBe(1);
-      expect(await store.countOnlineAgents(A, 'o1', 'd2')).toBe(0);
-      expect(await store.countOnlineAgents(A, 'o2')).toBe(1);
-      expect(await store.countOnlineAgents(B, 'o1')).toBe(1);
-      expect(await store.countOnlineAgents(A, 'nowhere')).toBe(0);
-      await store.updateAgent(A, 'o1', 'cid', { status: 'online', updatedAt: at(1) });
-      expect(await store.countOnlineAgents(A, 'o1', 'd1')).toBe(2);
+      await store.livechat.addDepartmentMember(A, 'o1', 'd1', 'ann');
+      await store.livechat.addDepartmentMember(A, 'o1', 'd1', 'cid');
+      expect(await store.livechat.countOnlineAgents(A, 'o1')).toBe(2);
+      expect(await store.livechat.countOnlineAgents(A, 'o1', 'd1')).toBe(1);
+      expect(await store.livechat.countOnlineAgents(A, 'o1', 'd2')).toBe(0);
+      expect(await store.livechat.countOnlineAgents(A, 'o2')).toBe(1);
+      expect(await store.livechat.countOnlineAgents(B, 'o1')).toBe(1);
+      expect(await store.livechat.countOnlineAgents(A, 'nowhere')).toBe(0);
+      await store.livechat.updateAgent(A, 'o1', 'cid', { status: 'online', updatedAt: at(1) });
+      expect(await store.livechat.countOnlineAgents(A, 'o1', 'd1')).toBe(2);
     });
 
     it('keeps one widget key per organization until rotated, found across tenants', async () => {
-      expect(await store.getWidget(A, 'o1')).toBeNull();
-      expect(await store.ensureWidget(A, 'nowhere', 'wk_none')).toBeNull();
-      expect(await store.findWidgetKey('wk_none')).toBeNull();
+      expect(await store.livechat.getWidget(A, 'o1')).toBeNull();
+      expect(await store.livechat.ensureWidget(A, 'nowhere', 'wk_none')).toBeNull();
+      expect(await store.livechat.findWidgetKey('wk_none')).toBeNull();
       const created = { organizationId: 'o1', widgetKey: 'wk_a1', settings: null, updatedAt: null };
-      expect(await store.ensureWidget(A, 'o1', 'wk_a1')).toEqual(created);
+      expect(await store.livechat.ensureWidget(A, 'o1', 'wk_a1')).toEqual(created);
       // An existing key is kept: concurrent first reads agree.
-      expect(await store.ensureWidget(A, 'o1', 'wk_other')).toEqual(created);
-      expect(await store.getWidget(A, 'o1')).toEqual(created);
-      expect(await store.getWidget(B, 'o1')).toBeNull();
-      expect(await store.ensureWidget(B, 'o1', 'wk_b1')).toMatchObject({ widgetKey: 'wk_b1' });
-      expect(await store.findWidgetKey('wk_a1')).toEqual({ tenantId: A, organizationId: 'o1' });
-      expect(await store.findWidgetKey('wk_b1')).toEqual({ tenantId: B, organizationId: 'o1' });
+      expect(await store.livechat.ensureWidget(A, 'o1', 'wk_other')).toEqual(created);
+      expect(await store.livechat.getWidget(A, 'o1')).toEqual(created);
+      expect(await store.livechat.getWidget(B, 'o1')).toBeNull();
+      expect(await store.livechat.ensureWidget(B, 'o1', 'wk_b1')).toMatchObject({ widgetKey: 'wk_b1' });
+      expect(await store.livechat.findWidgetKey('wk_a1')).toEqual({ tenantId: A, organizationId: 'o1' });
+      expect(await store.livechat.findWidgetKey('wk_b1')).toEqual({ tenantId: B, organizationId: 'o1' });
 
-      expect(await store.rotateWidgetKey(A, 'o1', 'wk_a2')).toEqual({ ...created, widgetKey: 'wk_a2' });
-      expect(await store.findWidgetKey('wk_a1')).toBeNull();
-      expect(await store.findWidgetKey('wk_a2')).toEqual({ tenantId: A, organizationId: 'o1' });
-      expect(await store.rotateWidgetKey(A, 'nowhere', 'wk_x')).toBeNull();
+      expect(await store.livechat.rotateWidgetKey(A, 'o1', 'wk_a2')).toEqual({
+        ...created,
+        widgetKey: 'wk_a2',
+      });
+      expect(await store.livechat.findWidgetKey('wk_a1')).toBeNull();
+      expect(await store.livechat.findWidgetKey('wk_a2')).toEqual({ tenantId: A, organizationId: 'o1' });
+      expect(await store.livechat.rotateWidgetKey(A, 'nowhere', 'wk_x')).toBeNull();
       // Rotating before any read creates the row.
-      expect(await store.rotateWidgetKey(A, 'o2', 'wk_o2')).toMatchObject({
+      expect(await store.livechat.rotateWidgetKey(A, 'o2', 'wk_o2')).toMatchObject({
         widgetKey: 'wk_o2',
         settings: null,
       });
     });
 
     it('saves widget settings, keeping the key, and deletes the widget with its organization', async () => {
-      expect(await store.saveWidgetSettings(A, 'nowhere', settings('X'), 'wk_x', at(1))).toBeNull();
-      expect(await store.saveWidgetSettings(A, 'o1', settings('Hello'), 'wk_a1', at(1))).toEqual({
+      expect(await store.livechat.saveWidgetSettings(A, 'nowhere', settings('X'), 'wk_x', at(1))).toBeNull();
+      expect(await store.livechat.saveWidgetSettings(A, 'o1', settings('Hello'), 'wk_a1', at(1))).toEqual({
         organizationId: 'o1',
         widgetKey: 'wk_a1',
         settings: settings('Hello'),
         updatedAt: at(1),
       });
-      expect(await store.saveWidgetSettings(A, 'o1', settings('Again'), 'wk_ignored', at(2))).toEqual({
+      expect(
+        await store.livechat.saveWidgetSettings(A, 'o1', settings('Again'), 'wk_ignored', at(2)),
+      ).toEqual({
         organizationId: 'o1',
         widgetKey: 'wk_a1',
         settings: settings('Again'),
         updatedAt: at(2),
       });
-      expect(await store.rotateWidgetKey(A, 'o1', 'wk_a2')).toMatchObject({ settings: settings('Again') });
-      expect(await store.getWidget(B, 'o1')).toBeNull();
-      await store.deleteOrganization(A, 'o1');
-      expect(await store.findWidgetKey('wk_a2')).toBeNull();
-      await store.insertOrganization(A, org('o1'));
-      expect(await store.getWidget(A, 'o1')).toBeNull();
+      expect(await store.livechat.rotateWidgetKey(A, 'o1', 'wk_a2')).toMatchObject({
+        settings: settings('Again'),
+      });
+      expect(await store.livechat.getWidget(B, 'o1')).toBeNull();
+      await store.livechat.deleteOrganization(A, 'o1');
+      expect(await store.livechat.findWidgetKey('wk_a2')).toBeNull();
+      await store.livechat.insertOrganization(A, org('o1'));
+      expect(await store.livechat.getWidget(A, 'o1')).toBeNull();
     });
 
     it('stores department overrides, deleted with their department or organization', async () => {
-      expect(await store.getDepartmentWidget(A, 'o1', 'd1')).toBeNull();
-      expect(await store.saveDepartmentWidget(A, 'o2', 'd1', { title: 'X' }, at(1))).toBe(false);
-      expect(await store.saveDepartmentWidget(B, 'o1', 'd1', { title: 'X' }, at(1))).toBe(false);
-      expect(await store.saveDepartmentWidget(A, 'o1', 'd1', { title: 'Sales' }, at(1))).toBe(true);
+      expect(await store.livechat.getDepartmentWidget(A, 'o1', 'd1')).toBeNull();
+      expect(await store.livechat.saveDepartmentWidget(A, 'o2', 'd1', { title: 'X' }, at(1))).toBe(false);
+      expect(await store.livechat.saveDepartmentWidget(B, 'o1', 'd1', { title: 'X' }, at(1))).toBe(false);
+      expect(await store.livechat.saveDepartmentWidget(A, 'o1', 'd1', { title: 'Sales' }, at(1))).toBe(true);
       const full = { welcomeMessages: [], offlineForm: { enabled: true, email: 'a@b.example' } };
-      expect(await store.saveDepartmentWidget(A, 'o1', 'd2', full, at(2))).toBe(true);
-      expect(await store.getDepartmentWidget(A, 'o1', 'd1')).toEqual({
+      expect(await store.livechat.saveDepartmentWidget(A, 'o1', 'd2', full, at(2))).toBe(true);
+      expect(await store.livechat.getDepartmentWidget(A, 'o1', 'd1')).toEqual({
         departmentId: 'd1',
         override: { title: 'Sales' },
         updatedAt: at(1),
       });
-      expect(await store.getDepartmentWidget(A, 'o1', 'd2')).toMatchObject({ override: full });
-      expect(await store.getDepartmentWidget(B, 'o1', 'd1')).toBeNull();
-      expect(await store.saveDepartmentWidget(A, 'o1', 'd1', {}, at(3))).toBe(true);
-      expect(await store.getDepartmentWidget(A, 'o1', 'd1')).toEqual({
+      expect(await store.livechat.getDepartmentWidget(A, 'o1', 'd2')).toMatchObject({ override: full });
+      expect(await store.livechat.getDepartmentWidget(B, 'o1', 'd1')).toBeNull();
+      expect(await store.livechat.saveDepartmentWidget(A, 'o1', 'd1', {}, at(3))).toBe(true);
+      expect(await store.livechat.getDepartmentWidget(A, 'o1', 'd1')).toEqual({
         departmentId: 'd1',
         override: {},
         updatedAt: at(3),
       });
-      expect(await store.deleteDepartmentWidget(B, 'o1', 'd1')).toBe(false);
-      expect(await store.deleteDepartmentWidget(A, 'o1', 'd1')).toBe(true);
-      expect(await store.deleteDepartmentWidget(A, 'o1', 'd1')).toBe(false);
+      expect(await store.livechat.deleteDepartmentWidget(B, 'o1', 'd1')).toBe(false);
+      expect(await store.livechat.deleteDepartmentWidget(A, 'o1', 'd1')).toBe(true);
+      expect(await store.livechat.deleteDepartmentWidget(A, 'o1', 'd1')).toBe(false);
 
-      await store.saveDepartmentWidget(A, 'o1', 'd1', { title: 'Again' }, at(4));
-      await store.deleteDepartment(A, 'o1', 'd1');
-      await store.insertDepartment(A, dep('d1', 'o1'));
-      expect(await store.getDepartmentWidget(A, 'o1', 'd1')).toBeNull();
-      await store.deleteOrganization(A, 'o1');
-      expect(await store.getDepartmentWidget(A, 'o1', 'd2')).toBeNull();
+      await store.livechat.saveDepartmentWidget(A, 'o1', 'd1', { title: 'Again' }, at(4));
+      await store.livechat.deleteDepartment(A, 'o1', 'd1');
+      await store.livechat.insertDepartment(A, dep('d1', 'o1'));
+      expect(await store.livechat.getDepartmentWidget(A, 'o1', 'd1')).toBeNull();
+      await store.livechat.deleteOrganization(A, 'o1');
+      expect(await store.livechat.getDepartmentWidget(A, 'o1', 'd2')).toBeNull();
     });
 
     it('returns fresh objects the caller may keep', async () => {
-      await store.insertBusinessHours(A, hours('h1', 'o1'));
-      const got = await store.getBusinessHours(A, 'o1', 'h1');
+      await store.livechat.insertBusinessHours(A, hours('h1', 'o1'));
+      const got = await store.livechat.getBusinessHours(A, 'o1', 'h1');
       got!.schedule.weekly.push({ day: 2, open: '10:00', close: '11:00' });
-      expect(await store.getBusinessHours(A, 'o1', 'h1')).toEqual(hours('h1', 'o1'));
-      const saved = await store.saveWidgetSettings(A, 'o1', settings('T'), 'wk_1', at(1));
+      expect(await store.livechat.getBusinessHours(A, 'o1', 'h1')).toEqual(hours('h1', 'o1'));
+      const saved = await store.livechat.saveWidgetSettings(A, 'o1', settings('T'), 'wk_1', at(1));
       saved!.settings!.allowedOrigins.push('https://evil.example');
-      expect((await store.getWidget(A, 'o1'))?.settings).toEqual(settings('T'));
+      expect((await store.livechat.getWidget(A, 'o1'))?.settings).toEqual(settings('T'));
     });
   });
 }

@@ -104,7 +104,7 @@ export class Tokens {
       const user = await this.authenticate(token);
       if (user.tenantId !== actor.tenantId) return { valid: false, reason: 'invalid_token' };
       // Seed 002's backend learns which organization an operator token serves.
-      const agent = await this.deps.store.getAgent(user.tenantId, user.userId);
+      const agent = await this.deps.store.livechat.getAgent(user.tenantId, user.userId);
       return {
         valid: true,
         subject: user.userId,

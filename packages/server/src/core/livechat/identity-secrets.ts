@@ -23,7 +23,7 @@ export class IdentitySecrets {
         { field: 'secret' },
       );
     }
-    if (!(await this.deps.store.setIdentitySecret(actor.tenantId, organizationId, secret))) {
+    if (!(await this.deps.store.livechat.setIdentitySecret(actor.tenantId, organizationId, secret))) {
       throw new AppError('organization_not_found');
     }
   }
@@ -31,6 +31,6 @@ export class IdentitySecrets {
   /** Disables identification; deleting when there is none is fine. */
   async delete(actor: Actor, organizationId: string): Promise<void> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    await this.deps.store.deleteIdentitySecret(actor.tenantId, organizationId);
+    await this.deps.store.livechat.deleteIdentitySecret(actor.tenantId, organizationId);
   }
 }

@@ -32,7 +32,7 @@ export class Organizations {
     requireAdmin(actor);
     const now = iso(this.deps.clock.now());
     const organization: Organization = { id: newId('org'), name: body.name, createdAt: now, updatedAt: now };
-    await this.deps.store.insertOrganization(actor.tenantId, organization);
+    await this.deps.store.livechat.insertOrganization(actor.tenantId, organization);
     return organization;
   }
 
@@ -41,13 +41,15 @@ export class Organizations {
     if (!isAdmin(actor)) {
       requireChat(actor);
       const agent =
-        actor.kind === 'user' ? await this.deps.store.getAgent(actor.tenantId, actor.userId) : null;
-      const own = agent && (await this.deps.store.getOrganization(actor.tenantId, agent.organizationId));
+        actor.kind === 'user' ? await this.deps.store.livechat.getAgent(actor.tenantId, actor.userId) : null;
+      const own =
+        agent && (await this.deps.store.livechat.getOrganization(actor.tenantId, agent.organizationId));
       return { items: own ? [own] : [], nextCursor: null };
     }
     return page(
       query,
-      (afterId) => this.deps.store.listOrganizations(actor.tenantId, { ...afterId, limit: query.limit + 1 }),
+      (afterId) =>
+        this.deps.store.livechat.listOrganizations(actor.tenantId, { ...afterId, limit: query.limit + 1 }),
       (o) => o.id,
     );
   }
@@ -58,7 +60,7 @@ export class Organizations {
 
   async update(actor: Actor, organizationId: string, body: UpdateOrganizationBody): Promise<Organization> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    const updated = await this.deps.store.updateOrganization(actor.tenantId, organizationId, {
+    const updated = await this.deps.store.livechat.updateOrganization(actor.tenantId, organizationId, {
       ...(body.name !== undefined && { name: body.name }),
       updatedAt: iso(this.deps.clock.now()),
     });
@@ -69,7 +71,7 @@ export class Organizations {
   /** Deletes the organization with its departments and agent profiles; the users stay. */
   async delete(actor: Actor, organizationId: string): Promise<void> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    if (!(await this.deps.store.deleteOrganization(actor.tenantId, organizationId))) {
+    if (!(await this.deps.store.livechat.deleteOrganization(actor.tenantId, organizationId))) {
       throw new AppError('organization_not_found');
     }
   }
@@ -89,7 +91,7 @@ export class Organizations {
       createdAt: iso(this.deps.clock.now()),
     };
     // False only when the organization was deleted meanwhile.
-    if (!(await this.deps.store.insertDepartment(actor.tenantId, department))) {
+    if (!(await this.deps.store.livechat.insertDepartment(actor.tenantId, department))) {
       throw new AppError('organization_not_found');
     }
     return department;
@@ -97,12 +99,12 @@ export class Organizations {
 
   async listDepartments(actor: Actor, organizationId: string): Promise<Department[]> {
     await accessOrganization(this.deps, actor, organizationId, 'read');
-    return this.deps.store.listDepartments(actor.tenantId, organizationId);
+    return this.deps.store.livechat.listDepartments(actor.tenantId, organizationId);
   }
 
   async deleteDepartment(actor: Actor, organizationId: string, departmentId: string): Promise<void> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    if (!(await this.deps.store.deleteDepartment(actor.tenantId, organizationId, departmentId))) {
+    if (!(await this.deps.store.livechat.deleteDepartment(actor.tenantId, organizationId, departmentId))) {
       throw new AppError('department_not_found');
     }
   }
@@ -116,7 +118,7 @@ export class Organizations {
       throw new AppError('user_not_found', undefined, { field: 'userId' });
     }
     const now = iso(this.deps.clock.now());
-    const inserted = await this.deps.store.insertAgent(actor.tenantId, {
+    const inserted = await this.deps.store.livechat.insertAgent(actor.tenantId, {
       userId: body.userId,
       organizationId,
       role: body.role ?? 'agent',
@@ -125,7 +127,7 @@ export class Organizations {
       createdAt: now,
       updatedAt: now,
     });
-    const agent = await this.deps.store.getAgent(actor.tenantId, body.userId);
+    const agent = await this.deps.store.livechat.getAgent(actor.tenantId, body.userId);
     if (!inserted || !agent) {
       // Not inserted with the user and organization present: the user already has a profile.
       if (agent) throw new AppError('already_an_agent', undefined, { field: 'userId' });
@@ -139,7 +141,10 @@ export class Organizations {
     return page(
       query,
       (afterId) =>
-        this.deps.store.listAgents(actor.tenantId, organizationId, { ...afterId, limit: query.limit + 1 }),
+        this.deps.store.livechat.listAgents(actor.tenantId, organizationId, {
+          ...afterId,
+          limit: query.limit + 1,
+        }),
       (a) => a.userId,
     );
   }
@@ -156,7 +161,7 @@ export class Organizations {
     body: UpdateAgentBody,
   ): Promise<Agent> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    const agent = await this.deps.store.updateAgent(actor.tenantId, organizationId, userId, {
+    const agent = await this.deps.store.livechat.updateAgent(actor.tenantId, organizationId, userId, {
       ...body,
       updatedAt: iso(this.deps.clock.now()),
     });
@@ -167,7 +172,7 @@ export class Organizations {
   /** Removes the agent profile (and department memberships); the user stays. */
   async removeAgent(actor: Actor, organizationId: string, userId: string): Promise<void> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    if (!(await this.deps.store.deleteAgent(actor.tenantId, organizationId, userId))) {
+    if (!(await this.deps.store.livechat.deleteAgent(actor.tenantId, organizationId, userId))) {
       throw new AppError('agent_not_found');
     }
   }
@@ -180,7 +185,14 @@ export class Organizations {
     userId: string,
   ): Promise<Agent> {
     await this.department(actor, organizationId, departmentId);
-    if (!(await this.deps.store.addDepartmentMember(actor.tenantId, organizationId, departmentId, userId))) {
+    if (
+      !(await this.deps.store.livechat.addDepartmentMember(
+        actor.tenantId,
+        organizationId,
+        departmentId,
+        userId,
+      ))
+    ) {
       throw new AppError('agent_not_found', undefined, { field: 'userId' });
     }
     return this.agentOf(actor.tenantId, organizationId, userId);
@@ -194,7 +206,12 @@ export class Organizations {
   ): Promise<void> {
     await this.department(actor, organizationId, departmentId);
     if (
-      !(await this.deps.store.removeDepartmentMember(actor.tenantId, organizationId, departmentId, userId))
+      !(await this.deps.store.livechat.removeDepartmentMember(
+        actor.tenantId,
+        organizationId,
+        departmentId,
+        userId,
+      ))
     ) {
       throw new AppError('agent_not_found', 'This agent is not a member of the department.');
     }
@@ -202,14 +219,18 @@ export class Organizations {
 
   /** The agent of this organization with this user id, or `agent_not_found`. */
   async agentOf(tenantId: string, organizationId: string, userId: string): Promise<Agent> {
-    const agent = await this.deps.store.getAgent(tenantId, userId);
+    const agent = await this.deps.store.livechat.getAgent(tenantId, userId);
     if (agent?.organizationId !== organizationId) throw new AppError('agent_not_found');
     return agent;
   }
 
   private async department(actor: Actor, organizationId: string, departmentId: string): Promise<Department> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    const department = await this.deps.store.getDepartment(actor.tenantId, organizationId, departmentId);
+    const department = await this.deps.store.livechat.getDepartment(
+      actor.tenantId,
+      organizationId,
+      departmentId,
+    );
     if (!department) throw new AppError('department_not_found');
     return department;
   }

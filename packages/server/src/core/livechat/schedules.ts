@@ -35,7 +35,7 @@ export class Schedules {
       updatedAt: now,
     };
     // False only when the organization was deleted meanwhile.
-    if (!(await this.deps.store.insertBusinessHours(actor.tenantId, hours))) {
+    if (!(await this.deps.store.livechat.insertBusinessHours(actor.tenantId, hours))) {
       throw new AppError('organization_not_found');
     }
     return hours;
@@ -43,12 +43,12 @@ export class Schedules {
 
   async list(actor: Actor, organizationId: string): Promise<BusinessHours[]> {
     await accessOrganization(this.deps, actor, organizationId, 'read');
-    return this.deps.store.listBusinessHours(actor.tenantId, organizationId);
+    return this.deps.store.livechat.listBusinessHours(actor.tenantId, organizationId);
   }
 
   async get(actor: Actor, organizationId: string, id: string): Promise<BusinessHours> {
     await accessOrganization(this.deps, actor, organizationId, 'read');
-    const hours = await this.deps.store.getBusinessHours(actor.tenantId, organizationId, id);
+    const hours = await this.deps.store.livechat.getBusinessHours(actor.tenantId, organizationId, id);
     if (!hours) throw new AppError('business_hours_not_found');
     return hours;
   }
@@ -60,7 +60,7 @@ export class Schedules {
     body: UpdateBusinessHoursBody,
   ): Promise<BusinessHours> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    const updated = await this.deps.store.updateBusinessHours(actor.tenantId, organizationId, id, {
+    const updated = await this.deps.store.livechat.updateBusinessHours(actor.tenantId, organizationId, id, {
       ...(body.name !== undefined && { name: body.name }),
       ...(body.schedule !== undefined && { schedule: checkSchedule(body.schedule) }),
       updatedAt: iso(this.deps.clock.now()),
@@ -72,7 +72,7 @@ export class Schedules {
   /** Deletes the schedule and detaches it from every department. */
   async delete(actor: Actor, organizationId: string, id: string): Promise<void> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    if (!(await this.deps.store.deleteBusinessHours(actor.tenantId, organizationId, id))) {
+    if (!(await this.deps.store.livechat.deleteBusinessHours(actor.tenantId, organizationId, id))) {
       throw new AppError('business_hours_not_found');
     }
   }
@@ -81,7 +81,7 @@ export class Schedules {
 
   async listAttached(actor: Actor, organizationId: string, departmentId: string): Promise<BusinessHours[]> {
     await this.department(actor, organizationId, departmentId, 'read');
-    return this.deps.store.listDepartmentBusinessHours(actor.tenantId, organizationId, departmentId);
+    return this.deps.store.livechat.listDepartmentBusinessHours(actor.tenantId, organizationId, departmentId);
   }
 
   /** Attaches the schedule to the department (again is a no-op) and returns the department's schedules. */
@@ -93,11 +93,18 @@ export class Schedules {
   ): Promise<BusinessHours[]> {
     await this.department(actor, organizationId, departmentId, 'manage');
     const { store } = this.deps;
-    if (!(await store.attachBusinessHours(actor.tenantId, organizationId, departmentId, businessHoursId))) {
+    if (
+      !(await store.livechat.attachBusinessHours(
+        actor.tenantId,
+        organizationId,
+        departmentId,
+        businessHoursId,
+      ))
+    ) {
       // The department was checked: what is missing is the schedule (or the department, deleted meanwhile).
       throw new AppError('business_hours_not_found', undefined, { field: 'businessHoursId' });
     }
-    return store.listDepartmentBusinessHours(actor.tenantId, organizationId, departmentId);
+    return store.livechat.listDepartmentBusinessHours(actor.tenantId, organizationId, departmentId);
   }
 
   async detach(
@@ -108,7 +115,14 @@ export class Schedules {
   ): Promise<void> {
     await this.department(actor, organizationId, departmentId, 'manage');
     const { store } = this.deps;
-    if (!(await store.detachBusinessHours(actor.tenantId, organizationId, departmentId, businessHoursId))) {
+    if (
+      !(await store.livechat.detachBusinessHours(
+        actor.tenantId,
+        organizationId,
+        departmentId,
+        businessHoursId,
+      ))
+    ) {
       throw new AppError(
         'business_hours_not_found',
         'These business hours are not attached to the department.',
@@ -138,12 +152,12 @@ export class Schedules {
     const { store } = this.deps;
     let attached: BusinessHours[] = [];
     if (departmentId !== undefined) {
-      if (!(await store.getDepartment(tenantId, organizationId, departmentId))) {
+      if (!(await store.livechat.getDepartment(tenantId, organizationId, departmentId))) {
         throw new AppError('department_not_found', undefined, { field: 'departmentId' });
       }
-      attached = await store.listDepartmentBusinessHours(tenantId, organizationId, departmentId);
+      attached = await store.livechat.listDepartmentBusinessHours(tenantId, organizationId, departmentId);
     }
-    const all = attached.length > 0 ? [] : await store.listBusinessHours(tenantId, organizationId);
+    const all = attached.length > 0 ? [] : await store.livechat.listBusinessHours(tenantId, organizationId);
     const schedules = governingSchedules(
       attached.map((h) => h.schedule),
       all.map((h) => h.schedule),
@@ -153,7 +167,7 @@ export class Schedules {
     return {
       open: hoursOpen(schedules, now),
       nextChange: change && { open: change.open, at: iso(change.at.getTime()) },
-      agentsOnline: await store.countOnlineAgents(tenantId, organizationId, departmentId),
+      agentsOnline: await store.livechat.countOnlineAgents(tenantId, organizationId, departmentId),
     };
   }
 
@@ -164,7 +178,7 @@ export class Schedules {
     need: 'read' | 'manage',
   ): Promise<void> {
     await accessOrganization(this.deps, actor, organizationId, need);
-    if (!(await this.deps.store.getDepartment(actor.tenantId, organizationId, departmentId))) {
+    if (!(await this.deps.store.livechat.getDepartment(actor.tenantId, organizationId, departmentId))) {
       throw new AppError('department_not_found');
     }
   }

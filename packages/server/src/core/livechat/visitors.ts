@@ -116,7 +116,7 @@ export class Visitors {
       createdAt: now,
     };
     // False only when the organization was deleted meanwhile (ids and tokens are 128+ random bits).
-    if (!(await this.deps.store.insertVisitor(tenantId, user, visitor)))
+    if (!(await this.deps.store.livechat.insertVisitor(tenantId, user, visitor)))
       throw new AppError('widget_not_found');
     return { ...(await this.session(tenantId, visitor)), visitorToken };
   }
@@ -143,7 +143,7 @@ export class Visitors {
     const { tenantId, organizationId } = await this.open(widgetKey, caller);
     const { store, clock } = this.deps;
     const visitor = await this.visitorOf(tenantId, organizationId, body.visitorToken);
-    const secret = await store.getIdentitySecret(tenantId, organizationId);
+    const secret = await store.livechat.getIdentitySecret(tenantId, organizationId);
     if (secret === null) throw new AppError('identity_not_configured');
     const now = clock.now();
     const verdict = verifyIdentity(body, secret, now);
@@ -152,7 +152,7 @@ export class Visitors {
         throw new AppError('identity_signature_stale');
       throw new AppError('identity_signature_invalid');
     }
-    const claimed = await store.claimReplayKey(
+    const claimed = await store.livechat.claimReplayKey(
       tenantId,
       organizationId,
       verdict.replayKey,
@@ -160,7 +160,7 @@ export class Visitors {
       iso(now),
     );
     if (!claimed) throw new AppError('identity_signature_replayed');
-    const linked = await store.linkVisitorCustomer(
+    const linked = await store.livechat.linkVisitorCustomer(
       tenantId,
       organizationId,
       visitor.id,
@@ -178,9 +178,9 @@ export class Visitors {
    * its own origin may call.
    */
   async allowedOrigins(widgetKey: string): Promise<string[]> {
-    const found = await this.deps.store.findWidgetKey(widgetKey);
+    const found = await this.deps.store.livechat.findWidgetKey(widgetKey);
     if (!found) return [];
-    const widget = await this.deps.store.getWidget(found.tenantId, found.organizationId);
+    const widget = await this.deps.store.livechat.getWidget(found.tenantId, found.organizationId);
     return (widget?.settings ?? defaultWidgetSettings()).allowedOrigins;
   }
 
@@ -200,16 +200,16 @@ export class Visitors {
       this.deps.clock.now(),
     );
     if (wait > 0) throw new AppError('rate_limited', undefined, { retryAfter: wait });
-    const found = await this.deps.store.findWidgetKey(widgetKey);
+    const found = await this.deps.store.livechat.findWidgetKey(widgetKey);
     if (!found) throw new AppError('widget_not_found');
-    const widget = await this.deps.store.getWidget(found.tenantId, found.organizationId);
+    const widget = await this.deps.store.livechat.getWidget(found.tenantId, found.organizationId);
     const allowed = (widget?.settings ?? defaultWidgetSettings()).allowedOrigins;
     if (!isOriginAllowed(caller.origin, allowed)) throw new AppError('origin_not_allowed');
     return found;
   }
 
   private async visitorOf(tenantId: string, organizationId: string, token: string): Promise<VisitorRecord> {
-    const visitor = await this.deps.store.findVisitorByTokenHash(
+    const visitor = await this.deps.store.livechat.findVisitorByTokenHash(
       tenantId,
       organizationId,
       hashVisitorToken(token),

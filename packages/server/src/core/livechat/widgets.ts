@@ -39,8 +39,8 @@ export class Widgets {
     await accessOrganization(this.deps, actor, organizationId, 'read');
     const { store } = this.deps;
     const record =
-      (await store.getWidget(actor.tenantId, organizationId)) ??
-      (await store.ensureWidget(actor.tenantId, organizationId, newWidgetKey()));
+      (await store.livechat.getWidget(actor.tenantId, organizationId)) ??
+      (await store.livechat.ensureWidget(actor.tenantId, organizationId, newWidgetKey()));
     return present(organizationId, record);
   }
 
@@ -48,7 +48,7 @@ export class Widgets {
   async save(actor: Actor, organizationId: string, body: WidgetSettings): Promise<OrganizationWidget> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
     const settings = checkWidgetSettings(body);
-    const record = await this.deps.store.saveWidgetSettings(
+    const record = await this.deps.store.livechat.saveWidgetSettings(
       actor.tenantId,
       organizationId,
       settings,
@@ -61,7 +61,11 @@ export class Widgets {
   /** Gives the organization a new key; the old one stops naming it at once. */
   async rotateKey(actor: Actor, organizationId: string): Promise<OrganizationWidget> {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
-    const record = await this.deps.store.rotateWidgetKey(actor.tenantId, organizationId, newWidgetKey());
+    const record = await this.deps.store.livechat.rotateWidgetKey(
+      actor.tenantId,
+      organizationId,
+      newWidgetKey(),
+    );
     return present(organizationId, record);
   }
 
@@ -69,7 +73,11 @@ export class Widgets {
 
   async getOverride(actor: Actor, organizationId: string, departmentId: string): Promise<DepartmentWidget> {
     await this.department(actor, organizationId, departmentId, 'read');
-    const record = await this.deps.store.getDepartmentWidget(actor.tenantId, organizationId, departmentId);
+    const record = await this.deps.store.livechat.getDepartmentWidget(
+      actor.tenantId,
+      organizationId,
+      departmentId,
+    );
     return {
       organizationId,
       departmentId,
@@ -88,7 +96,7 @@ export class Widgets {
     await accessOrganization(this.deps, actor, organizationId, 'manage');
     const override = checkWidgetSettings(body);
     const updatedAt = iso(this.deps.clock.now());
-    const saved = await this.deps.store.saveDepartmentWidget(
+    const saved = await this.deps.store.livechat.saveDepartmentWidget(
       actor.tenantId,
       organizationId,
       departmentId,
@@ -102,7 +110,7 @@ export class Widgets {
   /** Drops the department's overrides (none is fine): it inherits everything again. */
   async deleteOverride(actor: Actor, organizationId: string, departmentId: string): Promise<void> {
     await this.department(actor, organizationId, departmentId, 'manage');
-    await this.deps.store.deleteDepartmentWidget(actor.tenantId, organizationId, departmentId);
+    await this.deps.store.livechat.deleteDepartmentWidget(actor.tenantId, organizationId, departmentId);
   }
 
   /** The settings a department's widget shows (`resolveWidgetSettings`), or the organization's. */
@@ -118,13 +126,13 @@ export class Widgets {
     departmentId?: string,
   ): Promise<WidgetSettings> {
     const { store } = this.deps;
-    const widget = await store.getWidget(tenantId, organizationId);
+    const widget = await store.livechat.getWidget(tenantId, organizationId);
     const settings = widget?.settings ?? defaultWidgetSettings();
     if (departmentId === undefined) return settings;
-    if (!(await store.getDepartment(tenantId, organizationId, departmentId))) {
+    if (!(await store.livechat.getDepartment(tenantId, organizationId, departmentId))) {
       throw new AppError('department_not_found', undefined, { field: 'departmentId' });
     }
-    const override = await store.getDepartmentWidget(tenantId, organizationId, departmentId);
+    const override = await store.livechat.getDepartmentWidget(tenantId, organizationId, departmentId);
     return resolveWidgetSettings(settings, override?.override);
   }
 
@@ -135,7 +143,7 @@ export class Widgets {
     need: 'read' | 'manage',
   ): Promise<void> {
     await accessOrganization(this.deps, actor, organizationId, need);
-    if (!(await this.deps.store.getDepartment(actor.tenantId, organizationId, departmentId))) {
+    if (!(await this.deps.store.livechat.getDepartment(actor.tenantId, organizationId, departmentId))) {
       throw new AppError('department_not_found');
     }
   }

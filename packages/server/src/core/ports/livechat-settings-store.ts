@@ -3,10 +3,11 @@ import type { BusinessHours, WidgetSettings, WidgetSettingsOverride } from '@par
 /**
  * The live-chat settings part of the Store port: an organization's business
  * hours and their attachment to departments, its widget (public key and
- * settings) and the departments' widget overrides. Part of `Store`, under its
- * general contract: tenant-scoped (another tenant's id behaves like an unknown
- * one) except `findWidgetKey`, atomic and durable when resolved, the caller's
- * ISO times, fresh copies returned.
+ * settings) and the departments' widget overrides. Part of the Store's
+ * `livechat` facet (`livechat-store.ts`), under its general contract:
+ * tenant-scoped (another tenant's id behaves like an unknown one) except
+ * `findWidgetKey`, atomic and durable when resolved, the caller's ISO times,
+ * fresh copies returned.
  *
  * The model:
  * - Business hours belong to one organization; ids are unique within the

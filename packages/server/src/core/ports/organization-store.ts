@@ -2,9 +2,10 @@ import type { Agent, AgentRole, AgentStatus, Department, Organization } from '@p
 
 /**
  * The live-chat part of the Store port: organizations, their departments and
- * their agents. Part of `Store` (see `store.ts`), so the same general contract
- * holds: every method is tenant-scoped (an id of another tenant behaves like
- * an unknown id), each mutation is atomic and durable when it resolves, times
+ * their agents. Part of the Store's `livechat` facet (see
+ * `livechat-store.ts` and `store.ts`), so the same general contract holds:
+ * every method is tenant-scoped (an id of another tenant behaves like an
+ * unknown id), each mutation is atomic and durable when it resolves, times
  * are the caller's ISO strings, and returned objects are fresh copies.
  *
  * The model:

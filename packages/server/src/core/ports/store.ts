@@ -9,9 +9,7 @@ import type {
   User,
   UserRole,
 } from '@parley/protocol';
-import type { OrganizationStore } from './organization-store.js';
-import type { LivechatSettingsStore } from './livechat-settings-store.js';
-import type { VisitorStore } from './visitor-store.js';
+import type { LivechatStore } from './livechat-store.js';
 
 /**
  * The Store port: the single source of truth.
@@ -44,12 +42,16 @@ import type { VisitorStore } from './visitor-store.js';
  *   `DependencyUnavailableError` (never hangs, never leaves part of a
  *   mutation behind: the transaction is rolled back).
  *
- * The live-chat organizations, departments and agents are specified in
+ * The live-chat methods form the `livechat` facet (`livechat-store.ts`):
+ * organizations, departments and agents are specified in
  * `organization-store.ts`; their business hours and widgets in
  * `livechat-settings-store.ts`; visitors, identity secrets and replay keys
  * in `visitor-store.ts`.
  */
-export interface Store extends OrganizationStore, LivechatSettingsStore, VisitorStore {
+export interface Store {
+  /** Live-chat organizations, settings and visitors, in this store's database and transactions. */
+  readonly livechat: LivechatStore;
+
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,10 +2,11 @@ import type { User } from '@parley/protocol';
 
 /**
  * The visitor part of the Store port: the widget's visitors, organizations'
- * identity secrets and the used identity proofs. Part of `Store`, under its
- * general contract (tenant-scoped: another tenant's or another organization's
- * id behaves like an unknown one; atomic and durable when resolved; the
- * caller's ISO times; fresh copies returned).
+ * identity secrets and the used identity proofs. Part of the Store's
+ * `livechat` facet (`livechat-store.ts`), under its general contract
+ * (tenant-scoped: another tenant's or another organization's id behaves like
+ * an unknown one; atomic and durable when resolved; the caller's ISO times;
+ * fresh copies returned).
  *
  * The model:
  * - A visitor is a tenant user (created here, in the same transaction) plus a

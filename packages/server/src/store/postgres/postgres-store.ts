@@ -14,7 +14,6 @@ import type {
   UpdateThreadInput,
   UserRecord,
 } from '../../core/ports/store.js';
-import type { OrganizationStore } from '../../core/ports/organization-store.js';
 import {
   summaryLastMessage,
   toApiKey,
@@ -43,15 +42,8 @@ import { openError } from './errors.js';
 import { applyMigrations, checkMigrations } from './migrations.js';
 import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
-import { PostgresOrganizations } from './organizations.js';
-import { PostgresLivechatSettings } from './livechat-settings.js';
-import { PostgresVisitors } from './visitors.js';
-import type { VisitorStore } from '../../core/ports/visitor-store.js';
-import type { LivechatSettingsStore } from '../../core/ports/livechat-settings-store.js';
-
-type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
-type SettingsArgs<K extends keyof LivechatSettingsStore> = Parameters<LivechatSettingsStore[K]>;
-type VisitorArgs<K extends keyof VisitorStore> = Parameters<VisitorStore[K]>;
+import type { LivechatStore } from '../../core/ports/livechat-store.js';
+import { postgresLivechat } from './livechat-store.js';
 
 // The `migrate` command's entry point, next to the store it prepares the schema for.
 export { migratePostgres } from './migrations.js';
@@ -79,7 +71,7 @@ export interface PostgresStoreOptions {
   onError?: (err: unknown) => void;
 }
 
-type Result<K extends keyof Store> = Awaited<ReturnType<Store[K]>>;
+type Result<K extends Exclude<keyof Store, 'livechat'>> = Awaited<ReturnType<Store[K]>>;
 
 /** Append batches running at once, each in its own transaction (see AppendBatcher). */
 const MAX_BATCHES_IN_FLIGHT = 4;
@@ -104,9 +96,8 @@ const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 export class PostgresStore implements Store {
   /** Group commit of appendMessage. */
   private readonly appends: AppendBatcher;
-  private readonly orgs: PostgresOrganizations;
-  private readonly settings: PostgresLivechatSettings;
-  private readonly visitors: PostgresVisitors;
+  /** Organizations, live-chat settings and visitors, on the same database (see livechat-store.ts). */
+  readonly livechat: LivechatStore;
 
   private constructor(
     private readonly db: Database,
@@ -116,9 +107,7 @@ export class PostgresStore implements Store {
     const autocommit: Queryable = {
       rows: <R>(text: string, values?: readonly unknown[]) => db.write<R>(text, values),
     };
-    this.orgs = new PostgresOrganizations(db);
-    this.settings = new PostgresLivechatSettings(db);
-    this.visitors = new PostgresVisitors(db);
+    this.livechat = postgresLivechat(db);
     this.appends = new AppendBatcher(db, autocommit, {
       // Half the pool at most, so that reads and other writes still find connections.
       maxInFlight: Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.floor(options.poolSize / 2))),
@@ -482,141 +471,6 @@ export class PostgresStore implements Store {
   ): Promise<ThreadEvent[]> {
     const rows = await this.db.rows<{ body: string }>(sql.eventsAfter, [tenantId, threadId, afterPos, limit]);
     return rows.map((r) => toEvent(r.body));
-  }
-
-  // Live-chat organizations (see PostgresOrganizations) ----------------------
-
-  insertOrganization(...a: Args<'insertOrganization'>) {
-    return this.orgs.insertOrganization(...a);
-  }
-  getOrganization(...a: Args<'getOrganization'>) {
-    return this.orgs.getOrganization(...a);
-  }
-  listOrganizations(...a: Args<'listOrganizations'>) {
-    return this.orgs.listOrganizations(...a);
-  }
-  updateOrganization(...a: Args<'updateOrganization'>) {
-    return this.orgs.updateOrganization(...a);
-  }
-  deleteOrganization(...a: Args<'deleteOrganization'>) {
-    return this.orgs.deleteOrganization(...a);
-  }
-  insertDepartment(...a: Args<'insertDepartment'>) {
-    return this.orgs.insertDepartment(...a);
-  }
-  getDepartment(...a: Args<'getDepartment'>) {
-    return this.orgs.getDepartment(...a);
-  }
-  listDepartments(...a: Args<'listDepartments'>) {
-    return this.orgs.listDepartments(...a);
-  }
-  deleteDepartment(...a: Args<'deleteDepartment'>) {
-    return this.orgs.deleteDepartment(...a);
-  }
-  insertAgent(...a: Args<'insertAgent'>) {
-    return this.orgs.insertAgent(...a);
-  }
-  getAgent(...a: Args<'getAgent'>) {
-    return this.orgs.getAgent(...a);
-  }
-  listAgents(...a: Args<'listAgents'>) {
-    return this.orgs.listAgents(...a);
-  }
-  updateAgent(...a: Args<'updateAgent'>) {
-    return this.orgs.updateAgent(...a);
-  }
-  deleteAgent(...a: Args<'deleteAgent'>) {
-    return this.orgs.deleteAgent(...a);
-  }
-  addDepartmentMember(...a: Args<'addDepartmentMember'>) {
-    return this.orgs.addDepartmentMember(...a);
-  }
-  removeDepartmentMember(...a: Args<'removeDepartmentMember'>) {
-    return this.orgs.removeDepartmentMember(...a);
-  }
-
-  // Live-chat business hours and widgets (see PostgresLivechatSettings) ----------------------
-
-  insertBusinessHours(...a: SettingsArgs<'insertBusinessHours'>) {
-    return this.settings.insertBusinessHours(...a);
-  }
-  getBusinessHours(...a: SettingsArgs<'getBusinessHours'>) {
-    return this.settings.getBusinessHours(...a);
-  }
-  listBusinessHours(...a: SettingsArgs<'listBusinessHours'>) {
-    return this.settings.listBusinessHours(...a);
-  }
-  updateBusinessHours(...a: SettingsArgs<'updateBusinessHours'>) {
-    return this.settings.updateBusinessHours(...a);
-  }
-  deleteBusinessHours(...a: SettingsArgs<'deleteBusinessHours'>) {
-    return this.settings.deleteBusinessHours(...a);
-  }
-  attachBusinessHours(...a: SettingsArgs<'attachBusinessHours'>) {
-    return this.settings.attachBusinessHours(...a);
-  }
-  detachBusinessHours(...a: SettingsArgs<'detachBusinessHours'>) {
-    return this.settings.detachBusinessHours(...a);
-  }
-  listDepartmentBusinessHours(...a: SettingsArgs<'listDepartmentBusinessHours'>) {
-    return this.settings.listDepartmentBusinessHours(...a);
-  }
-  countOnlineAgents(...a: SettingsArgs<'countOnlineAgents'>) {
-    return this.settings.countOnlineAgents(...a);
-  }
-  getWidget(...a: SettingsArgs<'getWidget'>) {
-    return this.settings.getWidget(...a);
-  }
-  ensureWidget(...a: SettingsArgs<'ensureWidget'>) {
-    return this.settings.ensureWidget(...a);
-  }
-  saveWidgetSettings(...a: SettingsArgs<'saveWidgetSettings'>) {
-    return this.settings.saveWidgetSettings(...a);
-  }
-  rotateWidgetKey(...a: SettingsArgs<'rotateWidgetKey'>) {
-    return this.settings.rotateWidgetKey(...a);
-  }
-  findWidgetKey(...a: SettingsArgs<'findWidgetKey'>) {
-    return this.settings.findWidgetKey(...a);
-  }
-  getDepartmentWidget(...a: SettingsArgs<'getDepartmentWidget'>) {
-    return this.settings.getDepartmentWidget(...a);
-  }
-  saveDepartmentWidget(...a: SettingsArgs<'saveDepartmentWidget'>) {
-    return this.settings.saveDepartmentWidget(...a);
-  }
-  deleteDepartmentWidget(...a: SettingsArgs<'deleteDepartmentWidget'>) {
-    return this.settings.deleteDepartmentWidget(...a);
-  }
-
-  // Live-chat visitors, identity secrets and replay keys (see PostgresVisitors) ----------------
-
-  insertVisitor(...a: VisitorArgs<'insertVisitor'>) {
-    return this.visitors.insertVisitor(...a);
-  }
-  findVisitorByTokenHash(...a: VisitorArgs<'findVisitorByTokenHash'>) {
-    return this.visitors.findVisitorByTokenHash(...a);
-  }
-  getVisitor(...a: VisitorArgs<'getVisitor'>) {
-    return this.visitors.getVisitor(...a);
-  }
-  linkVisitorCustomer(...a: VisitorArgs<'linkVisitorCustomer'>) {
-    return this.visitors.linkVisitorCustomer(...a);
-  }
-  listCustomerVisitors(...a: VisitorArgs<'listCustomerVisitors'>) {
-    return this.visitors.listCustomerVisitors(...a);
-  }
-  setIdentitySecret(...a: VisitorArgs<'setIdentitySecret'>) {
-    return this.visitors.setIdentitySecret(...a);
-  }
-  deleteIdentitySecret(...a: VisitorArgs<'deleteIdentitySecret'>) {
-    return this.visitors.deleteIdentitySecret(...a);
-  }
-  getIdentitySecret(...a: VisitorArgs<'getIdentitySecret'>) {
-    return this.visitors.getIdentitySecret(...a);
-  }
-  claimReplayKey(...a: VisitorArgs<'claimReplayKey'>) {
-    return this.visitors.claimReplayKey(...a);
   }
 }
 

@@ -14,7 +14,6 @@ import type {
   UpdateThreadInput,
   UserRecord,
 } from '../../core/ports/store.js';
-import type { OrganizationStore } from '../../core/ports/organization-store.js';
 import { applyMigrations } from './migrations.js';
 import {
   summaryLastMessage,
@@ -33,15 +32,8 @@ import {
 import { prepareStatements, type Statements, type ThreadPageParams } from './statements.js';
 import { ThreadWrites } from './thread-writes.js';
 import { WriteQueue, type CommitListener } from './write-queue.js';
-import { SqliteOrganizations } from './organizations.js';
-import { SqliteLivechatSettings } from './livechat-settings.js';
-import { SqliteVisitors } from './visitors.js';
-import type { VisitorStore } from '../../core/ports/visitor-store.js';
-import type { LivechatSettingsStore } from '../../core/ports/livechat-settings-store.js';
-
-type Args<K extends keyof OrganizationStore> = Parameters<OrganizationStore[K]>;
-type SettingsArgs<K extends keyof LivechatSettingsStore> = Parameters<LivechatSettingsStore[K]>;
-type VisitorArgs<K extends keyof VisitorStore> = Parameters<VisitorStore[K]>;
+import type { LivechatStore } from '../../core/ports/livechat-store.js';
+import { sqliteLivechat } from './livechat-store.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; created with its schema when missing. */
@@ -72,9 +64,8 @@ export class SqliteStore implements Store {
   private readonly s: Statements;
   private readonly writes: ThreadWrites;
   private readonly queue: WriteQueue;
-  private readonly orgs: SqliteOrganizations;
-  private readonly settings: SqliteLivechatSettings;
-  private readonly visitors: SqliteVisitors;
+  /** Organizations, live-chat settings and visitors, on the same database (see livechat-store.ts). */
+  readonly livechat: LivechatStore;
 
   private constructor(
     private readonly db: Database.Database,
@@ -83,9 +74,7 @@ export class SqliteStore implements Store {
     this.s = prepareStatements(db);
     this.writes = new ThreadWrites(this.s);
     this.queue = new WriteQueue(db, onCommit);
-    this.orgs = new SqliteOrganizations(db, this.queue);
-    this.settings = new SqliteLivechatSettings(db, this.queue);
-    this.visitors = new SqliteVisitors(db, this.queue);
+    this.livechat = sqliteLivechat(db, this.queue);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -379,141 +368,6 @@ export class SqliteStore implements Store {
     limit: number,
   ): Promise<ThreadEvent[]> {
     return this.s.eventsAfter.all({ tenantId, threadId, afterPos, limit }).map(toEvent);
-  }
-
-  // Live-chat organizations (see SqliteOrganizations) ----------------------
-
-  insertOrganization(...a: Args<'insertOrganization'>) {
-    return this.orgs.insertOrganization(...a);
-  }
-  getOrganization(...a: Args<'getOrganization'>) {
-    return this.orgs.getOrganization(...a);
-  }
-  listOrganizations(...a: Args<'listOrganizations'>) {
-    return this.orgs.listOrganizations(...a);
-  }
-  updateOrganization(...a: Args<'updateOrganization'>) {
-    return this.orgs.updateOrganization(...a);
-  }
-  deleteOrganization(...a: Args<'deleteOrganization'>) {
-    return this.orgs.deleteOrganization(...a);
-  }
-  insertDepartment(...a: Args<'insertDepartment'>) {
-    return this.orgs.insertDepartment(...a);
-  }
-  getDepartment(...a: Args<'getDepartment'>) {
-    return this.orgs.getDepartment(...a);
-  }
-  listDepartments(...a: Args<'listDepartments'>) {
-    return this.orgs.listDepartments(...a);
-  }
-  deleteDepartment(...a: Args<'deleteDepartment'>) {
-    return this.orgs.deleteDepartment(...a);
-  }
-  insertAgent(...a: Args<'insertAgent'>) {
-    return this.orgs.insertAgent(...a);
-  }
-  getAgent(...a: Args<'getAgent'>) {
-    return this.orgs.getAgent(...a);
-  }
-  listAgents(...a: Args<'listAgents'>) {
-    return this.orgs.listAgents(...a);
-  }
-  updateAgent(...a: Args<'updateAgent'>) {
-    return this.orgs.updateAgent(...a);
-  }
-  deleteAgent(...a: Args<'deleteAgent'>) {
-    return this.orgs.deleteAgent(...a);
-  }
-  addDepartmentMember(...a: Args<'addDepartmentMember'>) {
-    return this.orgs.addDepartmentMember(...a);
-  }
-  removeDepartmentMember(...a: Args<'removeDepartmentMember'>) {
-    return this.orgs.removeDepartmentMember(...a);
-  }
-
-  // Live-chat business hours and widgets (see SqliteLivechatSettings) ----------------------
-
-  insertBusinessHours(...a: SettingsArgs<'insertBusinessHours'>) {
-    return this.settings.insertBusinessHours(...a);
-  }
-  getBusinessHours(...a: SettingsArgs<'getBusinessHours'>) {
-    return this.settings.getBusinessHours(...a);
-  }
-  listBusinessHours(...a: SettingsArgs<'listBusinessHours'>) {
-    return this.settings.listBusinessHours(...a);
-  }
-  updateBusinessHours(...a: SettingsArgs<'updateBusinessHours'>) {
-    return this.settings.updateBusinessHours(...a);
-  }
-  deleteBusinessHours(...a: SettingsArgs<'deleteBusinessHours'>) {
-    return this.settings.deleteBusinessHours(...a);
-  }
-  attachBusinessHours(...a: SettingsArgs<'attachBusinessHours'>) {
-    return this.settings.attachBusinessHours(...a);
-  }
-  detachBusinessHours(...a: SettingsArgs<'detachBusinessHours'>) {
-    return this.settings.detachBusinessHours(...a);
-  }
-  listDepartmentBusinessHours(...a: SettingsArgs<'listDepartmentBusinessHours'>) {
-    return this.settings.listDepartmentBusinessHours(...a);
-  }
-  countOnlineAgents(...a: SettingsArgs<'countOnlineAgents'>) {
-    return this.settings.countOnlineAgents(...a);
-  }
-  getWidget(...a: SettingsArgs<'getWidget'>) {
-    return this.settings.getWidget(...a);
-  }
-  ensureWidget(...a: SettingsArgs<'ensureWidget'>) {
-    return this.settings.ensureWidget(...a);
-  }
-  saveWidgetSettings(...a: SettingsArgs<'saveWidgetSettings'>) {
-    return this.settings.saveWidgetSettings(...a);
-  }
-  rotateWidgetKey(...a: SettingsArgs<'rotateWidgetKey'>) {
-    return this.settings.rotateWidgetKey(...a);
-  }
-  findWidgetKey(...a: SettingsArgs<'findWidgetKey'>) {
-    return this.settings.findWidgetKey(...a);
-  }
-  getDepartmentWidget(...a: SettingsArgs<'getDepartmentWidget'>) {
-    return this.settings.getDepartmentWidget(...a);
-  }
-  saveDepartmentWidget(...a: SettingsArgs<'saveDepartmentWidget'>) {
-    return this.settings.saveDepartmentWidget(...a);
-  }
-  deleteDepartmentWidget(...a: SettingsArgs<'deleteDepartmentWidget'>) {
-    return this.settings.deleteDepartmentWidget(...a);
-  }
-
-  // Live-chat visitors, identity secrets and replay keys (see SqliteVisitors) ----------------
-
-  insertVisitor(...a: VisitorArgs<'insertVisitor'>) {
-    return this.visitors.insertVisitor(...a);
-  }
-  findVisitorByTokenHash(...a: VisitorArgs<'findVisitorByTokenHash'>) {
-    return this.visitors.findVisitorByTokenHash(...a);
-  }
-  getVisitor(...a: VisitorArgs<'getVisitor'>) {
-    return this.visitors.getVisitor(...a);
-  }
-  linkVisitorCustomer(...a: VisitorArgs<'linkVisitorCustomer'>) {
-    return this.visitors.linkVisitorCustomer(...a);
-  }
-  listCustomerVisitors(...a: VisitorArgs<'listCustomerVisitors'>) {
-    return this.visitors.listCustomerVisitors(...a);
-  }
-  setIdentitySecret(...a: VisitorArgs<'setIdentitySecret'>) {
-    return this.visitors.setIdentitySecret(...a);
-  }
-  deleteIdentitySecret(...a: VisitorArgs<'deleteIdentitySecret'>) {
-    return this.visitors.deleteIdentitySecret(...a);
-  }
-  getIdentitySecret(...a: VisitorArgs<'getIdentitySecret'>) {
-    return this.visitors.getIdentitySecret(...a);
-  }
-  claimReplayKey(...a: VisitorArgs<'claimReplayKey'>) {
-    return this.visitors.claimReplayKey(...a);
   }
 }
 
