@@ -10,6 +10,9 @@ const SCALE_OUT_SUITES = [
   'packages/server/test/api-livechat-organizations.test.ts',
   'packages/server/test/api-livechat-settings.test.ts',
   'packages/server/test/api-livechat-visitors.test.ts',
+  'packages/server/test/api-livechat-conversations.test.ts',
+  'packages/server/test/api-livechat-routing.test.ts',
+  'packages/server/test/api-livechat-routing-timers.test.ts',
   'packages/server/test/realtime-*.test.ts',
 ];
 

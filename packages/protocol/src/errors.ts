@@ -37,6 +37,7 @@ export const ERRORS = {
   agent_not_found: { status: 404, message: 'No such agent in this organization.' },
   business_hours_not_found: { status: 404, message: 'No such business hours in this organization.' },
   widget_not_found: { status: 404, message: 'No widget has this key.' },
+  conversation_not_found: { status: 404, message: 'No such conversation for this caller.' },
   user_exists: { status: 409, message: 'A user with this id already exists.' },
   tenant_exists: { status: 409, message: 'A tenant with this id already exists.' },
   already_an_agent: { status: 409, message: 'This user is already an agent of an organization.' },
@@ -53,12 +54,26 @@ export const ERRORS = {
     message: 'This clientMessageId was already used for a different message in this thread.',
   },
   message_deleted: { status: 409, message: 'The message has been deleted.' },
+  conversation_state_conflict: {
+    status: 409,
+    message: "The conversation's status does not allow this action.",
+  },
+  agent_unavailable: {
+    status: 409,
+    message: 'The agent cannot receive this conversation (offline, away or at capacity).',
+  },
+  offline_form_disabled: { status: 409, message: "The widget's offline form is turned off." },
+  mail_not_configured: {
+    status: 409,
+    message: 'This server sends no email: PARLEY_SMTP_URL is not set, or the organization has no address.',
+  },
   payload_too_large: { status: 413, message: 'The request body is larger than the server accepts.' },
   message_too_large: { status: 413, message: 'The message content is larger than the limit.' },
   unsupported_media_type: { status: 415, message: 'Send request bodies as application/json.' },
   participant_limit: { status: 422, message: 'The thread would exceed its participant limit.' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the delay in Retry-After.' },
   internal_error: { status: 500, message: 'An unexpected error occurred.' },
+  mail_failed: { status: 502, message: 'The mail server refused or could not take the message.' },
   service_unavailable: { status: 503, message: 'A dependency of the server is unavailable; retry shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

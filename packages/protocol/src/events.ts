@@ -37,7 +37,9 @@ export type ThreadEventInput = ThreadEvent extends infer E
 /** Ephemeral events: carried by the bus only, never stored, never replayed. */
 export type EphemeralEvent =
   | { type: 'typing'; threadId: string; userId: string; displayName: string; at: string }
-  | { type: 'presence'; userId: string; status: 'online' | 'offline'; at: string };
+  | { type: 'presence'; userId: string; status: 'online' | 'offline'; at: string }
+  /** A waiting live-chat conversation's place in its queue (1 = next), sent to its thread. */
+  | { type: 'queue'; threadId: string; position: number; at: string };
 
 export const THREAD_EVENT_TYPES: readonly ThreadEventType[] = [
   'thread.created',

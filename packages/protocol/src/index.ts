@@ -10,3 +10,4 @@ export * from './schemas/threads.js';
 export * from './schemas/messages.js';
 export * from './schemas/livechat.js';
 export * from './schemas/visitors.js';
+export * from './schemas/conversations.js';

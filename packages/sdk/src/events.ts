@@ -44,6 +44,8 @@ export interface ChatEvents {
   participantsRemoved: EventOf<'participant.removed'>;
   typingIndicatorReceived: EphemeralOf<'typing'>;
   presenceChanged: EphemeralOf<'presence'>;
+  /** A waiting live-chat conversation's place in its department's queue (1 = next). */
+  queuePositionChanged: EphemeralOf<'queue'>;
   /** Every durable thread event, once, in position order per thread. */
   event: ThreadEvent;
   /** Refetch this thread over REST, then call `setPosition(threadId, thread.lastPosition)`. */

@@ -35,6 +35,10 @@ export interface ServerConfig {
   smtpUrl: string | undefined;
   /** The `From` of outgoing mail: `noreply@example.com` or `Name <noreply@example.com>`. Required with `smtpUrl`. */
   mailFrom: string | undefined;
+  /** Live chat: seconds an assigned agent has to answer before requeue (0: never); agents' away grace; timer tick. */
+  livechat: { answerTimeoutSeconds: number; awayGraceSeconds: number; tickMs: number };
+  /** Serve `/demo` (a shop page with the widget) with its demo organization and agent. */
+  demo: boolean;
   limits: Limits;
   secrets: { tokenSecret: string | undefined };
 }
@@ -125,6 +129,25 @@ export const CONFIG_SPEC: Record<string, Spec> = {
     apply: (c, v) => void (c.smtpUrl = v),
   },
   PARLEY_MAIL_FROM: { kind: 'mailbox', apply: (c, v) => void (c.mailFrom = v) },
+  PARLEY_ANSWER_TIMEOUT_SECONDS: {
+    kind: 'int',
+    min: 0,
+    max: 86_400,
+    apply: (c, v) => void (c.livechat.answerTimeoutSeconds = v),
+  },
+  PARLEY_AGENT_AWAY_GRACE_SECONDS: {
+    kind: 'int',
+    min: 0,
+    max: 86_400,
+    apply: (c, v) => void (c.livechat.awayGraceSeconds = v),
+  },
+  PARLEY_DEMO: { kind: 'enum', values: ['true', 'false'], apply: (c, v) => void (c.demo = v === 'true') },
+  PARLEY_LIVECHAT_TICK_MS: {
+    kind: 'int',
+    min: 50,
+    max: 60_000,
+    apply: (c, v) => void (c.livechat.tickMs = v),
+  },
   PARLEY_MAX_MESSAGE_BYTES: limit('messageContentBytes', 1, 1024 * 1024),
   PARLEY_MAX_BODY_BYTES: limit('requestBodyBytes', 1024, 16 * 1024 * 1024),
   PARLEY_MAX_FRAME_BYTES: limit('frameBytes', 1024, 16 * 1024 * 1024),
@@ -164,6 +187,8 @@ export function defaultConfig(): ServerConfig {
     nodeId: undefined,
     smtpUrl: undefined,
     mailFrom: undefined,
+    livechat: { answerTimeoutSeconds: 120, awayGraceSeconds: 60, tickMs: 1000 },
+    demo: true,
     limits: { ...DEFAULT_LIMITS },
     secrets: { tokenSecret: undefined },
   };

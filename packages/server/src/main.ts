@@ -23,6 +23,16 @@ async function main(): Promise<void> {
     `  OpenAPI        ${server.url}/v1/openapi.json`,
     `  Health         ${server.url}/healthz  ${server.url}/readyz  ${server.url}/metrics`,
   ];
+  if (server.demo) {
+    lines.push(
+      '',
+      `  Demo shop      ${server.url}/demo   (a page with the live-chat widget)`,
+      `  Answer as the demo agent (operator token, 24 h):`,
+      `    export PARLEY_ENDPOINT=${server.url} PARLEY_ACCESS_TOKEN=${server.demo.agentToken}`,
+      '    npx parley listen                                  # conversations and messages, live',
+      '    npx parley message send --thread <conversation id> --content "Hello!"',
+    );
+  }
   if (server.bootstrapApiKey) {
     lines.push(
       '',

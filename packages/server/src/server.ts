@@ -9,6 +9,7 @@ import { openBackends } from './backends.js';
 import { buildHttp } from './http/app.js';
 import { Gateway } from './realtime/gateway.js';
 import { Metrics } from './metrics.js';
+import { ensureDemo, type Demo } from './demo.js';
 import type { ServerConfig } from './config.js';
 
 export interface RunningServer {
@@ -20,6 +21,8 @@ export interface RunningServer {
   backends: string;
   /** The bootstrap admin API key, only on the very first start. */
   bootstrapApiKey: string | null;
+  /** The demo shop's organization and agent, unless `PARLEY_DEMO=false`. */
+  demo: Demo | null;
   close(): Promise<void>;
 }
 
@@ -30,7 +33,7 @@ export interface RunningServer {
  */
 export async function startServer(
   config: ServerConfig,
-  options: { clock?: Clock; logger?: FastifyBaseLogger } = {},
+  options: { clock?: Clock; logger?: FastifyBaseLogger; demoWidgetKey?: () => Promise<string | null> } = {},
 ): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true });
   const logger = options.logger ?? (pino({ level: config.logLevel }) as unknown as FastifyBaseLogger);
@@ -41,18 +44,28 @@ export async function startServer(
     bus: backends.bus,
     presenceDirectory: backends.presenceDirectory,
     rateLimits: backends.rateLimits,
+    mailer: backends.mailer,
     clock: options.clock ?? systemClock,
     config: {
       limits: config.limits,
       tokenSecret: tokenSecret(config),
       tokenTtlSeconds: config.tokenTtlSeconds,
+      livechat: {
+        answerTimeoutMs:
+          config.livechat.answerTimeoutSeconds === 0 ? null : config.livechat.answerTimeoutSeconds * 1000,
+        awayGraceMs: config.livechat.awayGraceSeconds * 1000,
+      },
     },
   });
   const boot = await core.bootstrap({
     tenantName: 'Default',
     ...(config.bootstrapApiKey !== undefined && { apiKeySecret: config.bootstrapApiKey }),
   });
-  const app = await buildHttp(core, metrics, logger, { allowedOrigins: config.allowedOrigins });
+  let demo: Demo | null = null;
+  const app = await buildHttp(core, metrics, logger, {
+    allowedOrigins: config.allowedOrigins,
+    demoWidgetKey: options.demoWidgetKey ?? (async () => demo?.widgetKey ?? null),
+  });
   const gateway = new Gateway(core, metrics, logger, {
     path: '/v1/realtime',
     heartbeatIntervalMs: config.heartbeatIntervalMs,
@@ -61,10 +74,17 @@ export async function startServer(
     catchUpIntervalMs: config.catchUpIntervalMs,
   });
   gateway.attachTo(app.server);
+  const livechatTimers = startLivechatTimers(
+    core,
+    config.livechat.tickMs,
+    options.clock ?? systemClock,
+    logger,
+  );
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  if (config.demo) demo = await ensureDemo(core, [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
   let closed = false;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -72,9 +92,11 @@ export async function startServer(
     core,
     backends: backends.description,
     bootstrapApiKey: boot?.apiKey ?? null,
+    demo,
     async close() {
       if (closed) return;
       closed = true;
+      livechatTimers.stop();
       await gateway.close();
       await app.close();
       await backends.close();
@@ -88,4 +110,22 @@ function tokenSecret(config: ServerConfig): Uint8Array {
   const file = join(config.dataDir, 'token-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+/**
+ * Ticks the live-chat timers on this node. Ticks never overlap; a failed one
+ * (database down) is logged and the next one tries again.
+ */
+function startLivechatTimers(core: Core, tickMs: number, clock: Clock, logger: FastifyBaseLogger) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    core
+      .tickLivechat(clock.now())
+      .catch((err: unknown) => logger.warn({ err }, 'live-chat timers failed; retrying at the next tick'))
+      .finally(() => (running = false));
+  }, tickMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

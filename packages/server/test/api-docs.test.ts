@@ -3,6 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  StartConversationBody,
+  RateConversationBody,
+  TranscriptRequestBody,
+  OfflineMessageBody,
+  TakeConversationBody,
+  TransferConversationBody,
+  SnoozeConversationBody,
   AddAgentBody,
   AddDepartmentMemberBody,
   AddParticipantsBody,
@@ -102,6 +109,19 @@ const ROUTES: Record<string, string[]> = {
   '/v1/widget/{widgetKey}/visitors': ['post'],
   '/v1/widget/{widgetKey}/visitors/resume': ['post'],
   '/v1/widget/{widgetKey}/visitors/identify': ['post'],
+  '/v1/widget/{widgetKey}/conversations': ['post'],
+  '/v1/widget/{widgetKey}/conversations/current': ['get'],
+  '/v1/widget/{widgetKey}/conversations/{conversationId}/rating': ['post'],
+  '/v1/widget/{widgetKey}/conversations/{conversationId}/transcript': ['post'],
+  '/v1/widget/{widgetKey}/offline-messages': ['post'],
+  '/v1/organizations/{organizationId}/conversations': ['get'],
+  '/v1/organizations/{organizationId}/conversations/{conversationId}': ['get'],
+  '/v1/organizations/{organizationId}/conversations/{conversationId}/take': ['post'],
+  '/v1/organizations/{organizationId}/conversations/{conversationId}/transfer': ['post'],
+  '/v1/organizations/{organizationId}/conversations/{conversationId}/snooze': ['post'],
+  '/v1/organizations/{organizationId}/conversations/{conversationId}/wake': ['post'],
+  '/v1/organizations/{organizationId}/conversations/{conversationId}/resolve': ['post'],
+  '/v1/organizations/{organizationId}/conversations/{conversationId}/reopen': ['post'],
   '/healthz': ['get'],
   '/readyz': ['get'],
   '/metrics': ['get'],
@@ -138,6 +158,13 @@ const BODIES: Record<string, TSchema> = {
   'post /v1/widget/{widgetKey}/visitors': RegisterVisitorBody,
   'post /v1/widget/{widgetKey}/visitors/resume': ResumeVisitorBody,
   'post /v1/widget/{widgetKey}/visitors/identify': IdentifyVisitorBody,
+  'post /v1/widget/{widgetKey}/conversations': StartConversationBody,
+  'post /v1/widget/{widgetKey}/conversations/{conversationId}/rating': RateConversationBody,
+  'post /v1/widget/{widgetKey}/conversations/{conversationId}/transcript': TranscriptRequestBody,
+  'post /v1/widget/{widgetKey}/offline-messages': OfflineMessageBody,
+  'post /v1/organizations/{organizationId}/conversations/{conversationId}/take': TakeConversationBody,
+  'post /v1/organizations/{organizationId}/conversations/{conversationId}/transfer': TransferConversationBody,
+  'post /v1/organizations/{organizationId}/conversations/{conversationId}/snooze': SnoozeConversationBody,
 };
 
 /**

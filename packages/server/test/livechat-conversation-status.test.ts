@@ -57,8 +57,8 @@ describe('conversation status transitions', () => {
 
   it.each(PAIRS.filter((pair) => pair.expected === 'refused'))('$type on $status is refused', (pair) => {
     const err = refusal(() => transition(pair.status, action(pair.type), NOW));
-    expect(err.code).toBe('invalid_request');
-    expect(err.status).toBe(400);
+    expect(err.code).toBe('conversation_state_conflict');
+    expect(err.status).toBe(409);
     expect(err.message).toContain(pair.status);
     expect(err.message).toContain(pair.type);
   });

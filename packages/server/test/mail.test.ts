@@ -241,11 +241,7 @@ describe('DisabledMailer (no SMTP configured)', () => {
     expect(await rejection(m.ping())).toMatchObject({
       message: expect.stringMatching(/^mail is not configured/),
     });
-    expect(knownError(err)).toMatchObject({
-      code: 'service_unavailable',
-      message: 'Email is not configured on this server.',
-      details: {},
-    });
+    expect(knownError(err)).toMatchObject({ code: 'mail_not_configured', status: 409, details: {} });
     // A malformed mail is reported as such, whatever the configuration.
     expect(await rejection(m.send({ ...basic, subject: 'a\nb' }))).toBeInstanceOf(AppError);
     await m.close();

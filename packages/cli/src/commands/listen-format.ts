@@ -31,5 +31,7 @@ function describeEvent(event: ThreadEvent | EphemeralEvent): string {
       return `${event.displayName || event.userId} is typing`;
     case 'presence':
       return `${event.userId} is ${event.status}`;
+    case 'queue':
+      return `position ${event.position} in the queue`;
   }
 }

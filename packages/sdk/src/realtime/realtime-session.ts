@@ -308,6 +308,8 @@ export class RealtimeSession {
         return this.emitter.emit('typingIndicatorReceived', frame);
       case 'presence':
         return this.emitter.emit('presenceChanged', frame);
+      case 'queue':
+        return this.emitter.emit('queuePositionChanged', frame);
       default:
         return this.onThreadEvent(frame);
     }

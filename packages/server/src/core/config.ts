@@ -7,4 +7,13 @@ export interface CoreConfig {
   tokenSecret: Uint8Array;
   /** Default lifetime of an access token, seconds. */
   tokenTtlSeconds: number;
+  /** Live-chat routing timers. */
+  livechat: LivechatTimings;
+}
+
+export interface LivechatTimings {
+  /** How long an assigned agent has to answer before the conversation is requeued; null: never. */
+  answerTimeoutMs: number | null;
+  /** How long after an online agent's last connection closes they are set `away`. */
+  awayGraceMs: number;
 }

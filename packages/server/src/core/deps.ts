@@ -2,6 +2,7 @@ import type { Bus } from './ports/bus.js';
 import type { Store } from './ports/store.js';
 import type { PresenceDirectory } from './ports/presence-directory.js';
 import type { RateLimits } from './ports/rate-limits.js';
+import type { Mailer } from './ports/mailer.js';
 import type { Clock } from './clock.js';
 import type { CoreConfig } from './config.js';
 
@@ -11,6 +12,7 @@ export interface CoreDeps {
   bus: Bus;
   presenceDirectory: PresenceDirectory;
   rateLimits: RateLimits;
+  mailer: Mailer;
   clock: Clock;
   config: CoreConfig;
 }

@@ -1,5 +1,9 @@
 import { ERRORS, type ErrorCode } from '@parley/protocol';
-import { DependencyUnavailableError, MailNotConfiguredError } from './ports/unavailable.js';
+import {
+  DependencyUnavailableError,
+  MailNotConfiguredError,
+  MailRejectedError,
+} from './ports/unavailable.js';
 
 const DEPENDENCY_NAMES: Record<DependencyUnavailableError['dependency'], string> = {
   store: 'database',
@@ -29,7 +33,7 @@ export class AppError extends Error {
 /**
  * The catalogue error a transport reports for `err`: the AppError itself, or
  * `service_unavailable` (retry in a second) when the database, bus or mail
- * server is down, or (with no delay) when mail is not configured. Null for
+ * server is down, `mail_not_configured` or `mail_failed` for mail. Null for
  * anything else: an unexpected failure.
  */
 export function knownError(err: unknown): AppError | null {
@@ -43,9 +47,10 @@ export function knownError(err: unknown): AppError | null {
       },
     );
   }
-  // Retrying will not help here, so no retry delay: an operator has to configure SMTP.
-  if (err instanceof MailNotConfiguredError) {
-    return new AppError('service_unavailable', 'Email is not configured on this server.');
+  // Retrying will not help here: an operator has to configure SMTP.
+  if (err instanceof MailNotConfiguredError) return new AppError('mail_not_configured');
+  if (err instanceof MailRejectedError) {
+    return new AppError('mail_failed', `The mail server refused the message: ${err.response}`);
   }
   return null;
 }

@@ -18,6 +18,12 @@ import { Schedules } from './livechat/schedules.js';
 import { Widgets } from './livechat/widgets.js';
 import { Visitors } from './livechat/visitors.js';
 import { IdentitySecrets } from './livechat/identity-secrets.js';
+import { ConversationThreads, isConversationThread } from './livechat/conversation-threads.js';
+import { Router } from './livechat/router.js';
+import { Transcripts } from './livechat/transcripts.js';
+import { Conversations } from './livechat/conversations.js';
+import { VisitorConversations } from './livechat/visitor-conversations.js';
+import { AgentAvailability } from './livechat/agent-availability.js';
 
 export type { Actor, UserActor } from './actor.js';
 export type { CoreDeps } from './deps.js';
@@ -54,6 +60,17 @@ export interface Core {
   visitors: Visitors;
   /** Live chat: organizations' write-only identity secrets. */
   identitySecrets: IdentitySecrets;
+  /** Live chat: conversations as agents and backends handle them, and routing. */
+  conversations: Conversations;
+  /** Live chat: the visitor's side of conversations, for the widget. */
+  visitorConversations: VisitorConversations;
+  /**
+   * Fires the live-chat timers due at `nowMs` (unanswered assignments,
+   * snoozes, agents away after their grace period). The process calls it
+   * every second or so, on every node; a tick that finds nothing costs two
+   * indexed reads.
+   */
+  tickLivechat(nowMs: number): Promise<void>;
   /** The actor for a bearer credential: an API key (`pk_…`) or a user access token. */
   authenticate(credential: string): Promise<Actor>;
   /**
@@ -72,6 +89,19 @@ export function createCore(deps: CoreDeps): Core {
   const organizations = new Organizations(deps);
   const schedules = new Schedules(deps);
   const widgets = new Widgets(deps);
+  const visitors = new Visitors(deps, tokens, widgets, schedules);
+  const messages = new Messages(deps);
+  const presence = new Presence(deps);
+  const threads = new ConversationThreads(deps);
+  const router = new Router(deps, threads);
+  const transcripts = new Transcripts(deps);
+  const conversations = new Conversations(deps, router, threads, transcripts);
+  const availability = new AgentAvailability(deps, router);
+  organizations.agentChanged = (tenantId, agent) => availability.changed(tenantId, agent);
+  messages.afterSend = async (tenantId, message) => {
+    if (isConversationThread(message.threadId)) await conversations.afterMessage(tenantId, message);
+  };
+  presence.onChange((tenantId, userId, status) => availability.presenceChanged(tenantId, userId, status));
   return {
     deps,
     apiKeys,
@@ -79,17 +109,32 @@ export function createCore(deps: CoreDeps): Core {
     users: new Users(deps),
     threads: new Threads(deps),
     participants: new Participants(deps),
-    messages: new Messages(deps),
+    messages,
     receipts: new Receipts(deps),
     typing: new Typing(deps),
-    presence: new Presence(deps),
+    presence,
     tenants: new Tenants(deps, apiKeys),
     organizations,
     operatorTokens: new OperatorTokens(deps, tokens, organizations),
     schedules,
     widgets,
-    visitors: new Visitors(deps, tokens, widgets, schedules),
+    visitors,
     identitySecrets: new IdentitySecrets(deps),
+    conversations,
+    visitorConversations: new VisitorConversations(
+      deps,
+      visitors,
+      widgets,
+      conversations,
+      router,
+      threads,
+      transcripts,
+      messages,
+    ),
+    async tickLivechat(nowMs) {
+      await conversations.fireDueTimers(nowMs);
+      await availability.awayAfterGrace(nowMs);
+    },
     async authenticate(credential) {
       if (credential === '') throw new AppError('unauthenticated');
       return isApiKeySecret(credential) ? apiKeys.authenticate(credential) : tokens.authenticate(credential);

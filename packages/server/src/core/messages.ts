@@ -13,6 +13,12 @@ import { sanitizeMessageHtml } from './sanitize.js';
 type Cursor = { o: 'a' | 'd'; s: number };
 
 export class Messages {
+  /**
+   * Called once a new message is stored and announced (not for a retry that
+   * returned the original): live chat moves conversations on from here.
+   */
+  afterSend: (tenantId: string, message: Message) => Promise<void> = async () => undefined;
+
   constructor(private readonly deps: CoreDeps) {}
 
   /**
@@ -57,6 +63,7 @@ export class Messages {
       return { message: result.message, created: false };
     }
     await publishThreadEvents(this.deps, actor.tenantId, threadId, result.events);
+    await this.afterSend(actor.tenantId, result.message);
     return { message: result.message, created: true };
   }
 

@@ -1,3 +1,4 @@
+import { refuseConversationEdit } from './livechat/conversation-threads.js';
 import type { Participant, ParticipantInput } from '@parley/protocol';
 import type { Actor } from './actor.js';
 import type { CoreDeps } from './deps.js';
@@ -48,6 +49,7 @@ export class Participants {
    */
   async add(actor: Actor, threadId: string, inputs: ParticipantInput[]): Promise<Participant[]> {
     const { thread, participant } = await accessThread(this.deps, actor, threadId, 'write');
+    refuseConversationEdit(actor, threadId);
     if (participant && participant.role !== 'owner' && inputs.some((p) => p.role === 'owner')) {
       throw new AppError('forbidden', 'Only an owner can add another owner.');
     }
@@ -92,6 +94,7 @@ export class Participants {
   async remove(actor: Actor, threadId: string, userId: string): Promise<void> {
     const leaving = actor.kind === 'user' && actor.userId === userId;
     await accessThread(this.deps, actor, threadId, leaving ? 'read' : 'own');
+    refuseConversationEdit(actor, threadId);
     const result = await this.deps.store.removeParticipant({
       tenantId: actor.tenantId,
       threadId,

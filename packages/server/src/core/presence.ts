@@ -8,10 +8,20 @@ import { topics } from './ports/bus.js';
  * (the PresenceDirectory port) and announced on the bus, never stored. A user
  * is online while at least one connection is open anywhere.
  */
+export type PresenceListener = (
+  tenantId: string,
+  userId: string,
+  status: 'online' | 'offline',
+) => Promise<void>;
+
 export class Presence {
+  private readonly listeners: PresenceListener[] = [];
+
   constructor(private readonly deps: CoreDeps) {
     // The users of a node that vanished: one surviving node announces each of them.
-    deps.presenceDirectory.onExpired((tenantId, userId) => void this.announce(tenantId, userId, 'offline'));
+    deps.presenceDirectory.onExpired((tenantId, userId) => {
+      this.announce(tenantId, userId, 'offline').catch(() => undefined);
+    });
   }
 
   async connected(tenantId: string, userId: string): Promise<void> {
@@ -26,6 +36,11 @@ export class Presence {
     }
   }
 
+  /** Called once per transition, on the node that saw it, after it is announced. */
+  onChange(listener: PresenceListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Presence of the people who share a thread with the user. */
   async contactsPresence(tenantId: string, userId: string): Promise<PresenceEntry[]> {
     const contacts = await this.deps.store.contactsOf(tenantId, userId);
@@ -36,5 +51,6 @@ export class Presence {
   private async announce(tenantId: string, userId: string, status: 'online' | 'offline'): Promise<void> {
     const event: EphemeralEvent = { type: 'presence', userId, status, at: iso(this.deps.clock.now()) };
     await this.deps.bus.publish(topics.presence(tenantId), event);
+    for (const listener of this.listeners) await listener(tenantId, userId, status);
   }
 }

@@ -1,3 +1,4 @@
+import { refuseConversationEdit } from './livechat/conversation-threads.js';
 import type { CreateThreadBody, Thread, ThreadSummary, UpdateThreadBody } from '@parley/protocol';
 import type { Actor } from './actor.js';
 import type { CoreDeps } from './deps.js';
@@ -92,6 +93,7 @@ export class Threads {
 
   async update(actor: Actor, threadId: string, body: UpdateThreadBody): Promise<Thread> {
     await accessThread(this.deps, actor, threadId, 'write');
+    refuseConversationEdit(actor, threadId);
     const result = await this.deps.store.updateThread({
       tenantId: actor.tenantId,
       threadId,

@@ -14,13 +14,18 @@ import { tenantRoutes } from './routes/tenants.js';
 import { organizationRoutes } from './routes/livechat-organizations.js';
 import { livechatSettingsRoutes } from './routes/livechat-settings.js';
 import { livechatVisitorRoutes, widgetKeyOfUrl } from './routes/livechat-visitors.js';
+import { livechatConversationRoutes } from './routes/livechat-conversations.js';
+import { livechatWidgetConversationRoutes } from './routes/livechat-widget-conversations.js';
+import { widgetAssetRoutes, type WidgetAssetOptions } from './routes/widget-assets.js';
 
 /** The REST transport: a thin adapter from HTTP onto the domain actions. */
 export async function buildHttp(
   core: Core,
   metrics: Metrics,
   logger: FastifyBaseLogger,
-  options: { allowedOrigins: string[] } = { allowedOrigins: [] },
+  options: { allowedOrigins: string[]; demoWidgetKey?: WidgetAssetOptions['demoWidgetKey'] } = {
+    allowedOrigins: [],
+  },
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -47,7 +52,14 @@ export async function buildHttp(
   await app.register(cors, {
     delegator: async (request: FastifyRequest) => {
       const widgetKey = widgetKeyOfUrl(request.url);
-      if (widgetKey === undefined) return { ...base, origin: apiOrigins };
+      if (widgetKey === undefined) {
+        // A page embedding a widget calls the thread routes too, with its visitor's token.
+        const origin = request.headers.origin;
+        if (apiOrigins === true || origin === undefined || apiOrigins.includes(origin))
+          return { ...base, origin: apiOrigins };
+        const embedding = await core.visitors.isEmbeddingOrigin(origin).catch(() => false);
+        return { ...base, origin: embedding ? [origin] : apiOrigins };
+      }
       const allowed = await core.visitors.allowedOrigins(widgetKey).catch(() => []);
       return { ...base, origin: allowed };
     },
@@ -68,5 +80,8 @@ export async function buildHttp(
   organizationRoutes(app, core);
   livechatSettingsRoutes(app, core);
   livechatVisitorRoutes(app, core);
+  livechatWidgetConversationRoutes(app, core);
+  livechatConversationRoutes(app, core);
+  widgetAssetRoutes(app, { demoWidgetKey: options.demoWidgetKey ?? (async () => null) });
   return app;
 }

@@ -8,6 +8,8 @@ import { MailNotConfiguredError } from '../core/ports/unavailable.js';
  * configured on this server") instead of pretending a message left.
  */
 export class DisabledMailer implements Mailer {
+  readonly configured = false;
+
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     // A malformed mail is the caller's bug whatever the configuration: report that first.
     checkOutgoingMail(mail);

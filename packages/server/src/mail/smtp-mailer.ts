@@ -54,6 +54,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  * recipients or the message refused for good (5xx) → `MailRejectedError`.
  */
 export class SmtpMailer implements Mailer {
+  readonly configured = true;
   private readonly transport: ReturnType<typeof openPool>;
 
   constructor(private readonly options: SmtpMailerOptions) {

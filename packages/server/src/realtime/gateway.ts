@@ -117,12 +117,12 @@ export class Gateway {
     ws.on('pong', () => {
       connection.alive = true;
     });
-    if (!this.originAllowed(request)) {
-      connection.close('origin_not_allowed');
-      return;
-    }
-    // Frames of one connection are handled one after another, in arrival order.
-    let queue: Promise<void> = Promise.resolve();
+    // Frames of one connection are handled one after another, in arrival order, once the origin
+    // is known to be allowed (a closing connection ignores its frames).
+    let queue: Promise<void> = this.originAllowed(request).then(
+      (ok) => void (ok || connection.close('origin_not_allowed')),
+      () => connection.close('origin_not_allowed'),
+    );
     ws.on('message', (data, isBinary) => {
       connection.alive = true;
       const text = isBinary ? null : Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
@@ -164,16 +164,21 @@ export class Gateway {
     return handleCommand(this.session, connection, parsed.frame);
   }
 
-  private originAllowed(request: IncomingMessage): boolean {
+  /**
+   * Browsers from the configured origins, the server's own, and the sites
+   * that embed a widget (a visitor's page connects from there).
+   */
+  private async originAllowed(request: IncomingMessage): Promise<boolean> {
     const origin = request.headers.origin;
     if (!origin) return true; // not a browser: tokens, not origins, protect it
     const allowed = this.options.allowedOrigins;
     if (allowed.includes('*') || allowed.includes(origin)) return true;
     try {
-      return new URL(origin).host === request.headers.host;
+      if (new URL(origin).host === request.headers.host) return true;
     } catch {
       return false;
     }
+    return this.core.visitors.isEmbeddingOrigin(origin);
   }
 
   /** Registers an authenticated connection: user controls and presence. */

@@ -104,10 +104,12 @@ export class Subscriptions {
     });
     const offEphemeral = await this.bus.subscribe(topics.threadEphemeral(tenantId, threadId), (payload) => {
       const event = payload as EphemeralEvent;
-      if (event.type !== 'typing') return;
+      if (event.type !== 'typing' && event.type !== 'queue') return;
       const frame = Buffer.from(JSON.stringify(event));
+      // Typing goes to everyone but the typist; a queue position to every follower.
+      const from = event.type === 'typing' ? event.userId : null;
       for (const connection of channel.followers)
-        if (connection.actor?.userId !== event.userId) connection.deliverEphemeral(frame);
+        if (from === null || connection.actor?.userId !== from) connection.deliverEphemeral(frame);
     });
     channel.unsubscribe = async () => {
       await offDurable();

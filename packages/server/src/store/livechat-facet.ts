@@ -2,9 +2,10 @@ import type { LivechatSettingsStore } from '../core/ports/livechat-settings-stor
 import type { LivechatStore } from '../core/ports/livechat-store.js';
 import type { OrganizationStore } from '../core/ports/organization-store.js';
 import type { VisitorStore } from '../core/ports/visitor-store.js';
+import type { ConversationStore } from '../core/ports/conversation-store.js';
 
 /**
- * An adapter's `livechat` facet, made of its three live-chat parts without a
+ * An adapter's `livechat` facet, made of its live-chat parts without a
  * forwarder per method: the facet holds each method the parts' classes
  * declare, bound to its part. The parts must not declare the same method
  * name (checked here), and their port methods must be class methods (not
@@ -14,9 +15,10 @@ export function livechatFacet(
   organizations: OrganizationStore,
   settings: LivechatSettingsStore,
   visitors: VisitorStore,
+  conversations: ConversationStore,
 ): LivechatStore {
   const facet: Record<string, unknown> = {};
-  for (const part of [organizations, settings, visitors]) {
+  for (const part of [organizations, settings, visitors, conversations]) {
     const proto: object = Object.getPrototypeOf(part) as object;
     for (const name of Object.getOwnPropertyNames(proto)) {
       const method: unknown = Reflect.get(proto, name);

@@ -10,6 +10,7 @@ import { threadListings } from './thread-listings.js';
 import { threads } from './threads.js';
 import { users } from './users.js';
 import { visitors } from './visitors.js';
+import { conversations } from './conversations.js';
 
 /**
  * The Store conformance suite: every clause of the port's contract
@@ -32,6 +33,7 @@ export function storeConformance(name: string, makeStore: MakeStore): void {
     livechatOrganizations(suite);
     livechatSettings(suite);
     visitors(suite);
+    conversations(suite);
 
     it('returns fresh objects the caller may keep', async () => {
       const created = await store.createThread(threadInput('th-1', 'alice', undefined));

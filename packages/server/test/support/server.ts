@@ -39,7 +39,7 @@ export type Api = <T = unknown>(
  */
 export async function startTestServer(
   configure: (config: ServerConfig) => void = () => undefined,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; demoWidgetKey?: () => Promise<string | null> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const config = defaultConfig();
@@ -48,6 +48,8 @@ export async function startTestServer(
   config.dataDir = dataDir;
   config.logLevel = 'silent';
   config.sqliteSynchronous = 'normal';
+  // Tests count organizations and agents; the demo has a test of its own.
+  config.demo = false;
   config.bootstrapApiKey = `pk_test_${randomBytes(24).toString('hex')}`;
   config.secrets.tokenSecret = randomBytes(32).toString('hex');
   // The "scale-out" test project runs the same suites on PostgreSQL + Redis (vitest.config.ts).

@@ -71,8 +71,8 @@ export function hasAgent(status: ConversationStatus): boolean {
 }
 
 /**
- * The status after `action`, or an `invalid_request` AppError when the
- * table refuses the pair or a snooze time is not in the future (within
+ * The status after `action`; a `conversation_state_conflict` AppError when the
+ * table refuses the pair, `invalid_request` when a snooze time is not in the future (within
  * `MAX_SNOOZE_MS` of `nowMs`).
  */
 export function transition(
@@ -82,7 +82,10 @@ export function transition(
 ): ConversationStatus {
   const next = CONVERSATION_TRANSITIONS[action.type][current];
   if (next === undefined) {
-    throw new AppError('invalid_request', `A ${current} conversation cannot take the action ${action.type}.`);
+    throw new AppError(
+      'conversation_state_conflict',
+      `A ${current} conversation cannot take the action ${action.type}.`,
+    );
   }
   if (action.type === 'snooze') checkSnoozeUntil(action.until, nowMs);
   return next;

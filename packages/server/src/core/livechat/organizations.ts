@@ -26,6 +26,9 @@ type PageQuery = { limit: number; cursor?: string };
  * `accessOrganization`: API keys and tenant admins manage, agents read their own.
  */
 export class Organizations {
+  /** Told of every agent added or changed, so routing can act on it (set by the live-chat wiring). */
+  agentChanged: (tenantId: string, agent: Agent) => Promise<void> = async () => undefined;
+
   constructor(private readonly deps: CoreDeps) {}
 
   async create(actor: Actor, body: CreateOrganizationBody): Promise<Organization> {
@@ -133,6 +136,7 @@ export class Organizations {
       if (agent) throw new AppError('already_an_agent', undefined, { field: 'userId' });
       throw new AppError('user_not_found', undefined, { field: 'userId' });
     }
+    await this.agentChanged(actor.tenantId, agent);
     return agent;
   }
 
@@ -160,12 +164,16 @@ export class Organizations {
     userId: string,
     body: UpdateAgentBody,
   ): Promise<Agent> {
-    await accessOrganization(this.deps, actor, organizationId, 'manage');
+    // Agents set their own status (online, away, offline); anything else is an admin's.
+    const ownStatus =
+      actor.kind === 'user' && actor.userId === userId && Object.keys(body).every((k) => k === 'status');
+    await accessOrganization(this.deps, actor, organizationId, ownStatus ? 'read' : 'manage');
     const agent = await this.deps.store.livechat.updateAgent(actor.tenantId, organizationId, userId, {
       ...body,
       updatedAt: iso(this.deps.clock.now()),
     });
     if (!agent) throw new AppError('agent_not_found');
+    await this.agentChanged(actor.tenantId, agent);
     return agent;
   }
 
@@ -195,7 +203,9 @@ export class Organizations {
     ) {
       throw new AppError('agent_not_found', undefined, { field: 'userId' });
     }
-    return this.agentOf(actor.tenantId, organizationId, userId);
+    const agent = await this.agentOf(actor.tenantId, organizationId, userId);
+    await this.agentChanged(actor.tenantId, agent);
+    return agent;
   }
 
   async removeDepartmentMember(

@@ -34,7 +34,7 @@ export interface WidgetCaller {
 }
 
 /** The organization a widget key names, once the caller passed the rate limit and origin check. */
-interface OpenWidget {
+export interface OpenWidget {
   tenantId: string;
   organizationId: string;
 }
@@ -42,6 +42,7 @@ interface OpenWidget {
 /** Visitors' access tokens are short-lived; the visitor token gets a fresh one at any time. */
 export const VISITOR_ACCESS_TTL_SECONDS = 3600;
 const DEFAULT_VISITOR_NAME = 'Visitor';
+const EMBEDDING_ORIGINS_TTL_MS = 5000;
 
 /**
  * A new visitor token: `vt_` and 256 random bits, url-safe. Only its SHA-256
@@ -62,6 +63,8 @@ export function hashVisitorToken(token: string): string {
  * caller's origin against the organization's allow-list.
  */
 export class Visitors {
+  private embedding: { at: number; origins: Promise<Set<string>> } | null = null;
+
   constructor(
     private readonly deps: CoreDeps,
     private readonly tokens: Tokens,
@@ -185,13 +188,33 @@ export class Visitors {
   }
 
   /**
+   * Whether some widget, in any tenant, allows `origin`: its pages may then
+   * call the thread routes and the WebSocket (with a visitor's token, which
+   * is what actually protects them). Cached for a few seconds, so a flood of
+   * preflights costs no database reads; a newly allowed origin works within
+   * that time.
+   */
+  async isEmbeddingOrigin(origin: string): Promise<boolean> {
+    const now = this.deps.clock.now();
+    if (this.embedding === null || now - this.embedding.at > EMBEDDING_ORIGINS_TTL_MS) {
+      this.embedding = {
+        at: now,
+        origins: this.deps.store.livechat.embeddingOrigins().then((o) => new Set(o)),
+      };
+      // A failed read is not cached: the next call tries again.
+      this.embedding.origins.catch(() => (this.embedding = null));
+    }
+    return (await this.embedding.origins).has(origin);
+  }
+
+  /**
    * The gate of every public action. The rate limit comes first, before any
    * lookup, so a flood costs one bucket operation per request. Then the key
    * (unknown or rotated: `widget_not_found`), then the origin: a request
    * without one is refused too, since only browsers call these routes and
    * browsers always send it on cross-origin requests.
    */
-  private async open(widgetKey: string, caller: WidgetCaller): Promise<OpenWidget> {
+  async open(widgetKey: string, caller: WidgetCaller): Promise<OpenWidget> {
     const perMinute = this.deps.config.limits.visitorRequestsPerMinute;
     const wait = await this.deps.rateLimits.take(
       `widget-ip:${caller.ip}`,

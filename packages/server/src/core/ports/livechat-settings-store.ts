@@ -6,7 +6,7 @@ import type { BusinessHours, WidgetSettings, WidgetSettingsOverride } from '@par
  * settings) and the departments' widget overrides. Part of the Store's
  * `livechat` facet (`livechat-store.ts`), under its general contract:
  * tenant-scoped (another tenant's id behaves like an unknown one) except
- * `findWidgetKey`, atomic and durable when resolved, the caller's ISO times,
+ * `findWidgetKey` and `embeddingOrigins`, atomic and durable when resolved, the caller's ISO times,
  * fresh copies returned.
  *
  * The model:
@@ -92,6 +92,12 @@ export interface LivechatSettingsStore {
   rotateWidgetKey(tenantId: string, organizationId: string, newKey: string): Promise<WidgetRecord | null>;
   /** The organization a widget key belongs to, in any tenant; null for an unknown or rotated key. */
   findWidgetKey(widgetKey: string): Promise<{ tenantId: string; organizationId: string } | null>;
+  /**
+   * Every origin some widget allows, in any tenant, deduplicated: the sites
+   * that embed a widget, whose pages then call the thread routes and the
+   * WebSocket with a visitor's token.
+   */
+  embeddingOrigins(): Promise<string[]>;
 
   // Department overrides ----------------------------------------------------
   getDepartmentWidget(

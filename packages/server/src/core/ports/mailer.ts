@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 
-export { MailNotConfiguredError } from './unavailable.js';
+export { MailNotConfiguredError, MailRejectedError } from './unavailable.js';
 
 /**
  * One message to send. Every field that ends up in a header (`to`, `subject`,
@@ -54,24 +54,11 @@ export interface OutgoingMail {
  *   or fail, later ones are not expected.
  */
 export interface Mailer {
+  /** False for the disabled adapter: callers that must mail refuse before writing anything. */
+  readonly configured: boolean;
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The server refused the message for some recipients, for good (a 5xx reply). */
-export class MailRejectedError extends Error {
-  constructor(
-    /** The recipients the server refused. */
-    readonly rejected: string[],
-    /** The recipients the message did reach the server for (when the refusal was partial). */
-    readonly accepted: string[],
-    /** The server's reply, e.g. `550 5.1.1 No such user`. */
-    readonly response: string,
-  ) {
-    super(`The mail server refused ${rejected.join(', ')}: ${response}`);
-    this.name = 'MailRejectedError';
-  }
 }
 
 export const MAX_RECIPIENTS = 50;

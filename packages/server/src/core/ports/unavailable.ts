@@ -26,3 +26,18 @@ export class MailNotConfiguredError extends Error {
     this.name = 'MailNotConfiguredError';
   }
 }
+
+/** The server refused the message for some recipients, for good (a 5xx reply). */
+export class MailRejectedError extends Error {
+  constructor(
+    /** The recipients the server refused. */
+    readonly rejected: string[],
+    /** The recipients the message did reach the server for (when the refusal was partial). */
+    readonly accepted: string[],
+    /** The server's reply, e.g. `550 5.1.1 No such user`. */
+    readonly response: string,
+  ) {
+    super(`The mail server refused ${rejected.join(', ')}: ${response}`);
+    this.name = 'MailRejectedError';
+  }
+}

@@ -22,8 +22,16 @@ const tags = ['Live chat: visitors'];
 // Public: the widget holds no credential yet. The domain checks origin and rate.
 const config = { public: true };
 
-function callerOf(request: FastifyRequest): WidgetCaller {
-  return { origin: request.headers.origin, ip: request.ip };
+/**
+ * Where a widget call comes from. Browsers leave `Origin` out of same-origin
+ * GETs (the widget on a page this server serves, like `/demo`), but always
+ * send `Sec-Fetch-Site`, which scripts cannot set: then the origin is the
+ * server's own, and it must still be on the allow-list.
+ */
+export function callerOf(request: FastifyRequest): WidgetCaller {
+  const { origin, host } = request.headers;
+  const sameOrigin = origin === undefined && request.headers['sec-fetch-site'] === 'same-origin' && host;
+  return { origin: sameOrigin ? `${request.protocol}://${host}` : origin, ip: request.ip };
 }
 
 /** The public visitor API under `/v1/widget/{widgetKey}`, and the identity secret's admin routes. */

@@ -6,6 +6,7 @@ import type {
 } from '../../core/ports/livechat-settings-store.js';
 import type { Database } from './database.js';
 import {
+  originsOf,
   toBusinessHours,
   toDepartmentWidget,
   toWidget,
@@ -73,6 +74,7 @@ const sql = {
     ON CONFLICT (tenant_id, organization_id) DO UPDATE SET widget_key = excluded.widget_key
     RETURNING ${WIDGET_COLS}`,
   findKey: 'SELECT tenant_id, organization_id FROM widgets WHERE widget_key = $1',
+  allSettings: 'SELECT settings FROM widgets WHERE settings IS NOT NULL',
   getDepartmentWidget: `SELECT department_id, override, updated_at FROM department_widgets
     WHERE tenant_id = $1 AND organization_id = $2 AND department_id = $3`,
   saveDepartmentWidget: `INSERT INTO department_widgets (tenant_id, organization_id, department_id, override,
@@ -179,6 +181,11 @@ export class PostgresLivechatSettings implements LivechatSettingsStore {
             departmentId,
           ]);
     return row?.n ?? 0;
+  }
+
+  async embeddingOrigins(): Promise<string[]> {
+    const rows = await this.db.rows<{ settings: string }>(sql.allSettings);
+    return originsOf(rows.map((r) => r.settings));
   }
 
   async getWidget(tenantId: string, organizationId: string): Promise<WidgetRecord | null> {

@@ -4,12 +4,14 @@ import type { Database } from './database.js';
 import { PostgresLivechatSettings } from './livechat-settings.js';
 import { PostgresOrganizations } from './organizations.js';
 import { PostgresVisitors } from './visitors.js';
+import { PostgresConversations } from './conversations.js';
 
-/** The PostgreSQL store's `livechat` facet: its three live-chat parts on the store's pool. */
+/** The PostgreSQL store's `livechat` facet: its live-chat parts on the store's pool. */
 export function postgresLivechat(db: Database): LivechatStore {
   return livechatFacet(
     new PostgresOrganizations(db),
     new PostgresLivechatSettings(db),
     new PostgresVisitors(db),
+    new PostgresConversations(db),
   );
 }

@@ -307,6 +307,54 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX identity_replay_keys_expiry ON identity_replay_keys (tenant_id, organization_id, expires_at);
     `,
   },
+  {
+    version: 5,
+    name: 'livechat conversations and routing',
+    sql: `
+      -- A conversation beside its thread (same id). One not resolved per visitor
+      -- (conversations_one_open). department_id has no foreign key: a deleted
+      -- department's conversations keep their history.
+      CREATE TABLE conversations (
+        tenant_id            text COLLATE "C" NOT NULL,
+        id                   text COLLATE "C" NOT NULL,
+        organization_id      text COLLATE "C" NOT NULL,
+        department_id        text COLLATE "C",
+        visitor_id           text COLLATE "C" NOT NULL,
+        source               text NOT NULL,
+        status               text NOT NULL,
+        agent_id             text COLLATE "C",
+        answers              text NOT NULL,
+        page                 text,
+        rating               text,
+        transcript_email     text,
+        priority             integer NOT NULL DEFAULT 0,
+        enqueued_at          text COLLATE "C" NOT NULL,
+        assigned_at          text COLLATE "C",
+        first_agent_reply_at text COLLATE "C",
+        snoozed_until        text COLLATE "C",
+        resolved_at          text COLLATE "C",
+        answer_deadline      text COLLATE "C",
+        requeued_from        text COLLATE "C",
+        created_at           text COLLATE "C" NOT NULL,
+        updated_at           text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE UNIQUE INDEX conversations_one_open ON conversations (tenant_id, visitor_id) WHERE status <> 'resolved';
+      CREATE INDEX conversations_visitor ON conversations (tenant_id, visitor_id, created_at);
+      CREATE INDEX conversations_org ON conversations (tenant_id, organization_id, created_at, id);
+      CREATE INDEX conversations_queue ON conversations (tenant_id, organization_id, status, department_id);
+      CREATE INDEX conversations_agent ON conversations (tenant_id, agent_id, status);
+      CREATE INDEX conversations_deadline ON conversations (answer_deadline) WHERE answer_deadline IS NOT NULL;
+      CREATE INDEX conversations_snooze ON conversations (snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+      -- When the agent's last connection closed (null while connected), and
+      -- whether their away was set by the server after that.
+      ALTER TABLE agents ADD COLUMN disconnected_at text COLLATE "C";
+      ALTER TABLE agents ADD COLUMN away_automatic boolean NOT NULL DEFAULT false;
+      CREATE INDEX agents_disconnected ON agents (disconnected_at) WHERE disconnected_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** Any constant pair keeps us clear of other applications' advisory locks; the schema makes it per schema. */

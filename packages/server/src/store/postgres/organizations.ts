@@ -51,7 +51,8 @@ const sql = {
   // The agent as it is after the update, department ids and display name included.
   updateAgent: `WITH changed AS (
       UPDATE agents SET role = coalesce($4, role), max_chats = coalesce($5::int, max_chats),
-        status = coalesce($6, status), updated_at = $7
+        status = coalesce($6, status),
+        away_automatic = CASE WHEN $6::text IS NULL THEN away_automatic ELSE false END, updated_at = $7
       WHERE tenant_id = $1 AND organization_id = $2 AND user_id = $3 RETURNING *)
     SELECT ${AGENT_COLS} FROM changed a JOIN users u ON u.tenant_id = a.tenant_id AND u.id = a.user_id`,
   deleteAgent: `DELETE FROM agents WHERE tenant_id = $1 AND organization_id = $2 AND user_id = $3

@@ -7,6 +7,7 @@ import type {
 } from '../../core/ports/livechat-settings-store.js';
 import type { WriteQueue } from './write-queue.js';
 import {
+  originsOf,
   toBusinessHours,
   toDepartmentWidget,
   toWidget,
@@ -106,6 +107,7 @@ function prepare(db: Database.Database) {
        ON CONFLICT (tenant_id, organization_id) DO UPDATE SET widget_key = excluded.widget_key
        RETURNING ${WIDGET_COLS}`,
     ),
+    allSettings: db.prepare<[], string>('SELECT settings FROM widgets WHERE settings IS NOT NULL'),
     findKey: db.prepare<{ key: string }, { tenant_id: string; organization_id: string }>(
       'SELECT tenant_id, organization_id FROM widgets WHERE widget_key = @key',
     ),
@@ -218,6 +220,10 @@ export class SqliteLivechatSettings implements LivechatSettingsStore {
         ? this.s.countOnline.pluck().get({ tenantId, organizationId })
         : this.s.countOnlineInDepartment.pluck().get({ tenantId, organizationId, departmentId });
     return count ?? 0;
+  }
+
+  async embeddingOrigins(): Promise<string[]> {
+    return originsOf(this.s.allSettings.pluck().all());
   }
 
   async getWidget(tenantId: string, organizationId: string): Promise<WidgetRecord | null> {

@@ -287,6 +287,54 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX identity_replay_keys_expiry ON identity_replay_keys (tenant_id, organization_id, expires_at);
     `,
   },
+  {
+    version: 5,
+    name: 'livechat conversations and routing',
+    sql: `
+      -- A conversation beside its thread (same id). One not resolved per visitor
+      -- (conversations_one_open). department_id has no foreign key: a deleted
+      -- department's conversations keep their history.
+      CREATE TABLE conversations (
+        tenant_id            TEXT NOT NULL,
+        id                   TEXT NOT NULL,
+        organization_id      TEXT NOT NULL,
+        department_id        TEXT,
+        visitor_id           TEXT NOT NULL,
+        source               TEXT NOT NULL,
+        status               TEXT NOT NULL,
+        agent_id             TEXT,
+        answers              TEXT NOT NULL,
+        page                 TEXT,
+        rating               TEXT,
+        transcript_email     TEXT,
+        priority             INTEGER NOT NULL DEFAULT 0,
+        enqueued_at          TEXT NOT NULL,
+        assigned_at          TEXT,
+        first_agent_reply_at TEXT,
+        snoozed_until        TEXT,
+        resolved_at          TEXT,
+        answer_deadline      TEXT,
+        requeued_from        TEXT,
+        created_at           TEXT NOT NULL,
+        updated_at           TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX conversations_one_open ON conversations (tenant_id, visitor_id) WHERE status <> 'resolved';
+      CREATE INDEX conversations_visitor ON conversations (tenant_id, visitor_id, created_at);
+      CREATE INDEX conversations_org ON conversations (tenant_id, organization_id, created_at, id);
+      CREATE INDEX conversations_queue ON conversations (tenant_id, organization_id, status, department_id);
+      CREATE INDEX conversations_agent ON conversations (tenant_id, agent_id, status);
+      CREATE INDEX conversations_deadline ON conversations (answer_deadline) WHERE answer_deadline IS NOT NULL;
+      CREATE INDEX conversations_snooze ON conversations (snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+      -- When the agent's last connection closed (null while connected), and
+      -- whether their away was set by the server after that.
+      ALTER TABLE agents ADD COLUMN disconnected_at TEXT;
+      ALTER TABLE agents ADD COLUMN away_automatic INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX agents_disconnected ON agents (disconnected_at) WHERE disconnected_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -84,7 +84,8 @@ function prepare(db: Database.Database) {
       }
     >(
       `UPDATE agents SET role = ifnull(@role, role), max_chats = ifnull(@maxChats, max_chats),
-         status = ifnull(@status, status), updated_at = @at
+         status = ifnull(@status, status),
+         away_automatic = CASE WHEN @status IS NULL THEN away_automatic ELSE 0 END, updated_at = @at
        WHERE tenant_id = @tenantId AND organization_id = @organizationId AND user_id = @userId`,
     ),
     deleteAgent: db.prepare<InOrg & { userId: string }>(

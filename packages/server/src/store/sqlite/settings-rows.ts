@@ -47,3 +47,11 @@ export const toDepartmentWidget = (row: DepartmentWidgetRow): DepartmentWidgetRe
   override: JSON.parse(row.override) as WidgetSettingsOverride,
   updatedAt: row.updated_at,
 });
+
+/** The allowed origins of stored widget settings (JSON), deduplicated. Shared with the PostgreSQL adapter. */
+export function originsOf(settings: string[]): string[] {
+  const origins = new Set<string>();
+  for (const json of settings)
+    for (const o of (JSON.parse(json) as WidgetSettings).allowedOrigins) origins.add(o);
+  return [...origins];
+}
