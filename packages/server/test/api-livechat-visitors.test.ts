@@ -338,11 +338,18 @@ describe('identification', () => {
       visitorId: phone.visitorId,
       customerId: 'cust-7',
     });
+    const other = proof('cust-8');
     expectError(
-      await identify({ visitorToken: phone.visitorToken, ...proof('cust-8') }),
+      await identify({ visitorToken: phone.visitorToken, ...other }),
       409,
       'visitor_identity_conflict',
     );
+    // The refused proof is not spent: the widget uses it on a new visitor for that customer.
+    const fresh = await register(widget);
+    expect((await identify({ visitorToken: fresh.visitorToken, ...other })).body).toEqual({
+      visitorId: fresh.visitorId,
+      customerId: 'cust-8',
+    });
   });
 
   it('refuses stale, future and bad signatures', async () => {

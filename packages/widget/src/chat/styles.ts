@@ -31,7 +31,7 @@ header .icon:focus-visible{outline-color:currentColor}
 .me .bubble a{color:inherit}
 .bubble a{color:#0550ae}
 .txt{margin:0;white-space:pre-wrap}
-.st{display:block;font-size:11px;opacity:.9;text-align:right;margin-top:2px}
+.st{display:block;font-size:11px;text-align:right;margin-top:2px}
 .retry{margin-left:6px;border:0;background:none;color:inherit;text-decoration:underline;font-size:11px}
 .sys,.typing{align-self:center;margin:0;font-size:12px;color:#57606a;text-align:center}
 .typing{align-self:flex-start;font-style:italic}

@@ -13,6 +13,8 @@ import type { WidgetApi } from './widget-api.js';
 export class Visitor {
   id: string | null = null;
   accessToken: string | null = null;
+  /** The site's customer this visitor is linked to, as the server last said. */
+  customerId: string | null = null;
 
   constructor(
     private readonly api: WidgetApi,
@@ -59,14 +61,22 @@ export class Visitor {
    */
   async identify(proof: IdentityProof): Promise<boolean> {
     await this.ensure();
-    const send = () =>
-      this.api.call<IdentifiedVisitor>('POST', '/visitors/identify', {
+    const send = async () => {
+      await this.api.call<IdentifiedVisitor>('POST', '/visitors/identify', {
         visitorToken: this.storedToken,
         ...proof,
       });
+      this.customerId = proof.userId;
+    };
+    // Known to be another customer's: start over before sending, as a proof is accepted only once.
+    const other = this.customerId !== null && this.customerId !== proof.userId;
+    if (other) {
+      this.forget();
+      await this.ensure();
+    }
     try {
       await send();
-      return false;
+      return other;
     } catch (err) {
       if (!isParleyError(err) || !['visitor_identity_conflict', 'invalid_visitor_token'].includes(err.code))
         throw err;
@@ -78,7 +88,7 @@ export class Visitor {
   }
 
   forget(): void {
-    this.id = this.accessToken = null;
+    this.id = this.accessToken = this.customerId = null;
     writeStorage(visitorTokenKey(this.origin, this.key), null);
     writeStorage(conversationKey(this.origin, this.key), null);
   }
@@ -86,5 +96,6 @@ export class Visitor {
   private accept(session: VisitorSession): void {
     this.id = session.visitorId;
     this.accessToken = session.accessToken;
+    this.customerId = session.customerId;
   }
 }

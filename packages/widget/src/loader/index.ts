@@ -66,10 +66,11 @@ const tag = [...document.querySelectorAll<HTMLScriptElement>('script[src]')].fin
   (s) => s.src === import.meta.url,
 );
 const data = tag?.dataset;
-if (data && (data.key || tag.getAttribute('token'))) {
+const token = tag?.getAttribute('token') ?? data?.token;
+if (data && (data.key || token)) {
   init({
     key: data.key,
-    token: tag.getAttribute('token') ?? data.token,
+    token,
     thread: data.thread,
     department: data.department,
     lang: data.lang === 'fr' || data.lang === 'en' ? data.lang : undefined,

@@ -155,6 +155,9 @@ export class Visitors {
         throw new AppError('identity_signature_stale');
       throw new AppError('identity_signature_invalid');
     }
+    // Refused before the proof is spent: the widget then registers a new visitor and uses it there.
+    if (visitor.customerId !== null && visitor.customerId !== verdict.userId)
+      throw new AppError('visitor_identity_conflict');
     const claimed = await store.livechat.claimReplayKey(
       tenantId,
       organizationId,

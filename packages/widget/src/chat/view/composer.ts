@@ -33,7 +33,18 @@ export function Composer({ model }: { model: ChatModel }): ComponentChild {
     const text = model.draft;
     const at = input.selectionStart ?? text.length;
     model.ui({ draft: text.slice(0, at) + emoji + text.slice(input.selectionEnd ?? at), picker: false });
+    // The value was just rendered (which puts the caret at the end): back after the emoji.
     input.focus();
+    input.setSelectionRange(at + emoji.length, at + emoji.length);
+  };
+  // The picker takes the focus when it opens and gives it back to its button when it closes.
+  const toggle = (button: HTMLElement, open: boolean) => {
+    const form = button.closest('form')!;
+    model.ui({ picker: open });
+    (open
+      ? form.querySelector<HTMLElement>('.emojis button')
+      : form.querySelector<HTMLElement>('.pick')
+    )?.focus();
   };
   return h(
     'form',
@@ -54,7 +65,7 @@ export function Composer({ model }: { model: ChatModel }): ComponentChild {
           onKeyDown: (e: KeyboardEvent) => {
             if (e.key !== 'Escape') return;
             e.stopPropagation();
-            model.ui({ picker: false });
+            toggle(e.currentTarget as HTMLElement, false);
           },
         },
         EMOJI.map((emoji) =>
@@ -91,10 +102,10 @@ export function Composer({ model }: { model: ChatModel }): ComponentChild {
       'button',
       {
         type: 'button',
-        class: 'icon',
+        class: 'icon pick',
         'aria-label': t.emoji,
         'aria-expanded': model.picker,
-        onClick: () => model.ui({ picker: !model.picker }),
+        onClick: (e: MouseEvent) => toggle(e.currentTarget as HTMLElement, !model.picker),
       },
       // A text-font smiley: shown even where no emoji font is installed.
       '☺',
