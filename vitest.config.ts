@@ -13,6 +13,7 @@ const SCALE_OUT_SUITES = [
   'packages/server/test/api-livechat-conversations.test.ts',
   'packages/server/test/api-livechat-routing.test.ts',
   'packages/server/test/api-livechat-routing-timers.test.ts',
+  'packages/server/test/api-livechat-search.test.ts',
   'packages/server/test/realtime-*.test.ts',
 ];
 

@@ -6,6 +6,7 @@
  */
 export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is malformed or a field is invalid.' },
+  link_invalid: { status: 400, message: 'This link is unknown, already used or expired: ask for a new one.' },
   unauthenticated: { status: 401, message: 'Credentials are missing: send an API key or access token.' },
   invalid_token: {
     status: 401,
@@ -21,6 +22,7 @@ export const ERRORS = {
     message: 'The identity timestamp is too old or too far in the future.',
   },
   identity_signature_replayed: { status: 401, message: 'This identity signature was already used.' },
+  invalid_credentials: { status: 401, message: 'The email or the password is wrong.' },
   forbidden: { status: 403, message: 'The caller is not allowed to do this.' },
   origin_not_allowed: {
     status: 403,
@@ -37,10 +39,13 @@ export const ERRORS = {
   agent_not_found: { status: 404, message: 'No such agent in this organization.' },
   business_hours_not_found: { status: 404, message: 'No such business hours in this organization.' },
   widget_not_found: { status: 404, message: 'No widget has this key.' },
+  canned_response_not_found: { status: 404, message: 'No such canned response in this organization.' },
   conversation_not_found: { status: 404, message: 'No such conversation for this caller.' },
   user_exists: { status: 409, message: 'A user with this id already exists.' },
   tenant_exists: { status: 409, message: 'A tenant with this id already exists.' },
   already_an_agent: { status: 409, message: 'This user is already an agent of an organization.' },
+  setup_completed: { status: 409, message: 'This server is already set up: sign in instead.' },
+  email_taken: { status: 409, message: 'An account with this email already exists.' },
   identity_not_configured: {
     status: 409,
     message: 'The organization has no identity secret: identification is disabled.',

@@ -1,5 +1,7 @@
 import type { Participant, Thread } from './schemas/threads.js';
 import type { Message, ReadReceipt } from './schemas/messages.js';
+import type { Conversation } from './schemas/conversations.js';
+import type { Note } from './schemas/inbox.js';
 
 /**
  * Durable thread events. Each is stored in its thread's event log with a
@@ -39,7 +41,16 @@ export type EphemeralEvent =
   | { type: 'typing'; threadId: string; userId: string; displayName: string; at: string }
   | { type: 'presence'; userId: string; status: 'online' | 'offline'; at: string }
   /** A waiting live-chat conversation's place in its queue (1 = next), sent to its thread. */
-  | { type: 'queue'; threadId: string; position: number; at: string };
+  | { type: 'queue'; threadId: string; position: number; at: string }
+  /**
+   * A live-chat conversation of the agent's organization was created or
+   * changed (status, agent, department, queue). Sent to every connection of
+   * the organization's agents, so inboxes update without polling; after a
+   * reconnect an inbox refetches its list.
+   */
+  | { type: 'conversation'; organizationId: string; conversation: Conversation; at: string }
+  /** A private note on a conversation, to the organization's agents only (never to its thread). */
+  | { type: 'note'; organizationId: string; note: Note; at: string };
 
 export const THREAD_EVENT_TYPES: readonly ThreadEventType[] = [
   'thread.created',

@@ -11,3 +11,5 @@ export * from './schemas/messages.js';
 export * from './schemas/livechat.js';
 export * from './schemas/visitors.js';
 export * from './schemas/conversations.js';
+export * from './schemas/accounts.js';
+export * from './schemas/inbox.js';

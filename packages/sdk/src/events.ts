@@ -46,6 +46,10 @@ export interface ChatEvents {
   presenceChanged: EphemeralOf<'presence'>;
   /** A waiting live-chat conversation's place in its department's queue (1 = next). */
   queuePositionChanged: EphemeralOf<'queue'>;
+  /** Agents: a conversation of their organization was created or changed (the inbox's live feed). */
+  conversationChanged: EphemeralOf<'conversation'>;
+  /** Agents: a private note was added to a conversation of their organization. */
+  noteAdded: EphemeralOf<'note'>;
   /** Every durable thread event, once, in position order per thread. */
   event: ThreadEvent;
   /** Refetch this thread over REST, then call `setPosition(threadId, thread.lastPosition)`. */

@@ -37,6 +37,13 @@ export interface ServerConfig {
   mailFrom: string | undefined;
   /** Live chat: seconds an assigned agent has to answer before requeue (0: never); agents' away grace; timer tick. */
   livechat: { answerTimeoutSeconds: number; awayGraceSeconds: number; tickMs: number };
+  /**
+   * Whose X-Forwarded-For to believe for the client address (rate limits): `false` (the default: the
+   * socket's peer), `true` (any), or a comma-separated list of proxy addresses or CIDRs.
+   */
+  trustProxy: boolean | string;
+  /** The public base URL for links in mail; defaults to http://localhost:PORT. */
+  publicUrl: string | undefined;
   /** Serve `/demo` (a shop page with the widget) with its demo organization and agent. */
   demo: boolean;
   limits: Limits;
@@ -141,6 +148,17 @@ export const CONFIG_SPEC: Record<string, Spec> = {
     max: 86_400,
     apply: (c, v) => void (c.livechat.awayGraceSeconds = v),
   },
+  PARLEY_PUBLIC_URL: {
+    kind: 'url',
+    protocols: ['http:', 'https:'],
+    check: (url) =>
+      url.pathname !== '/' || url.search || url.hash ? 'must be an origin, without a path' : null,
+    apply: (c, v) => void (c.publicUrl = v.replace(/\/+$/, '')),
+  },
+  PARLEY_TRUST_PROXY: {
+    kind: 'string',
+    apply: (c, v) => void (c.trustProxy = v === 'true' ? true : v === 'false' ? false : v),
+  },
   PARLEY_DEMO: { kind: 'enum', values: ['true', 'false'], apply: (c, v) => void (c.demo = v === 'true') },
   PARLEY_LIVECHAT_TICK_MS: {
     kind: 'int',
@@ -188,6 +206,8 @@ export function defaultConfig(): ServerConfig {
     smtpUrl: undefined,
     mailFrom: undefined,
     livechat: { answerTimeoutSeconds: 120, awayGraceSeconds: 60, tickMs: 1000 },
+    trustProxy: false,
+    publicUrl: undefined,
     demo: true,
     limits: { ...DEFAULT_LIMITS },
     secrets: { tokenSecret: undefined },

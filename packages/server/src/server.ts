@@ -50,6 +50,7 @@ export async function startServer(
       limits: config.limits,
       tokenSecret: tokenSecret(config),
       tokenTtlSeconds: config.tokenTtlSeconds,
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
       livechat: {
         answerTimeoutMs:
           config.livechat.answerTimeoutSeconds === 0 ? null : config.livechat.answerTimeoutSeconds * 1000,
@@ -64,6 +65,7 @@ export async function startServer(
   let demo: Demo | null = null;
   const app = await buildHttp(core, metrics, logger, {
     allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
     demoWidgetKey: options.demoWidgetKey ?? (async () => demo?.widgetKey ?? null),
   });
   const gateway = new Gateway(core, metrics, logger, {
@@ -84,6 +86,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  // With PORT=0 the port is known only now.
+  if (config.publicUrl === undefined) core.deps.config.publicUrl = `http://localhost:${port}`;
   if (config.demo) demo = await ensureDemo(core, [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
   let closed = false;
   return {

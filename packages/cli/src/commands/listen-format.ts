@@ -33,5 +33,9 @@ function describeEvent(event: ThreadEvent | EphemeralEvent): string {
       return `${event.userId} is ${event.status}`;
     case 'queue':
       return `position ${event.position} in the queue`;
+    case 'note':
+      return `note on ${event.note.conversationId} by ${event.note.authorDisplayName}: ${event.note.content}`;
+    case 'conversation':
+      return `conversation ${event.conversation.id} is ${event.conversation.status}${event.conversation.agentId ? ` with ${event.conversation.agentId}` : ''}`;
   }
 }

@@ -58,6 +58,8 @@ export const Conversation = Type.Object({
   answers: Type.Record(Type.String(), Type.String()),
   page: Type.Union([VisitorPage, Type.Null()]),
   rating: Type.Union([Rating, Type.Null()]),
+  /** Labels agents put on it (never shown to the visitor), sorted. */
+  labels: Type.Array(Type.String()),
   /** Where the transcript goes when the conversation is resolved, if the visitor asked. */
   transcriptEmail: Type.Union([Type.String(), Type.Null()]),
   enqueuedAt: DateTime,
@@ -139,6 +141,7 @@ export const ListConversationsQuery = Type.Object(
     status: Type.Optional(ConversationStatus),
     departmentId: Type.Optional(Id),
     agentId: Type.Optional(Id),
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },
@@ -171,3 +174,36 @@ export type SnoozeConversationBody = Static<typeof SnoozeConversationBody>;
  * these keys.
  */
 export const CONVERSATION_STATUS_METADATA_KEY = 'parley.status';
+
+/** The inbox's search (issue 6): visitors by name or pre-chat answers, and message text. */
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Results per kind (conversations, messages); default 20. */
+    limit: Type.Optional(Limit),
+  },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;
+
+/** Text split into runs, `match` on the runs the query found: render them as text, never as HTML. */
+export const Highlighted = Type.Array(Type.Object({ text: Type.String(), match: Type.Boolean() }));
+export type Highlighted = Static<typeof Highlighted>;
+
+export const MessageMatch = Type.Object({
+  conversationId: Id,
+  messageId: Id,
+  sequence: Type.Integer(),
+  senderDisplayName: Type.String(),
+  createdAt: DateTime,
+  highlights: Highlighted,
+});
+export type MessageMatch = Static<typeof MessageMatch>;
+
+export const SearchResult = Type.Object({
+  /** Conversations whose visitor's name or pre-chat answers contain the query, newest first. */
+  conversations: Type.Array(Conversation),
+  /** Messages whose words start with every word of the query, newest first. */
+  messages: Type.Array(MessageMatch),
+});
+export type SearchResult = Static<typeof SearchResult>;

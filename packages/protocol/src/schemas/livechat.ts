@@ -161,7 +161,7 @@ export const ORGANIZATION_LIMITS = {
   defaultMaxChats: 5,
 } as const;
 
-const OrganizationName = Type.String({ minLength: 1, maxLength: ORGANIZATION_LIMITS.nameLength });
+export const OrganizationName = Type.String({ minLength: 1, maxLength: ORGANIZATION_LIMITS.nameLength });
 
 /** An organization of a tenant (seed 002's company → organizations): a support team with its widget. */
 export const Organization = Type.Object({

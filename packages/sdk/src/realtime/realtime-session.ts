@@ -310,6 +310,10 @@ export class RealtimeSession {
         return this.emitter.emit('presenceChanged', frame);
       case 'queue':
         return this.emitter.emit('queuePositionChanged', frame);
+      case 'conversation':
+        return this.emitter.emit('conversationChanged', frame);
+      case 'note':
+        return this.emitter.emit('noteAdded', frame);
       default:
         return this.onThreadEvent(frame);
     }

@@ -3,6 +3,7 @@ import type { Actor, UserActor } from './actor.js';
 import type { CoreDeps } from './deps.js';
 import type { ParticipantRecord } from './ports/store.js';
 import { AppError } from './errors.js';
+import { isConversationThread } from './livechat/conversation-threads.js';
 
 /**
  * Every permission rule lives here; REST, WebSocket and any later transport
@@ -48,7 +49,7 @@ export type ThreadNeed = 'read' | 'write' | 'own';
 
 export interface ThreadAccess {
   thread: Thread;
-  /** The caller's participation; null for service actors. */
+  /** The caller's participation; null for service actors and for agents reading a conversation they do not have. */
   participant: ParticipantRecord | null;
 }
 
@@ -68,7 +69,12 @@ export async function accessThread(
   if (!thread) throw new AppError('thread_not_found');
   if (actor.kind === 'service') return { thread, participant: null };
   const participant = await deps.store.getParticipant(actor.tenantId, threadId, actor.userId);
-  if (!participant) throw new AppError('thread_not_found');
+  if (!participant) {
+    // The agents of a live-chat conversation's organization read it before it is theirs (the inbox).
+    if (need === 'read' && (await isOrganizationAgentOf(deps, actor, threadId)))
+      return { thread, participant: null };
+    throw new AppError('thread_not_found');
+  }
   if (need === 'write' && participant.role === 'reader') {
     throw new AppError('forbidden', 'Readers cannot change this thread or send to it.');
   }
@@ -94,8 +100,16 @@ export async function accessOrganization(
   organizationId: string,
   need: 'read' | 'manage',
 ): Promise<Organization> {
-  if (need === 'manage') requireAdmin(actor);
-  else if (!isAdmin(actor)) {
+  if (need === 'manage') {
+    // Tenant admins manage every organization; an agent whose role is admin manages their own.
+    if (!isAdmin(actor)) {
+      const agent =
+        actor.kind === 'user' && actor.scopes.includes('chat')
+          ? await deps.store.livechat.getAgent(actor.tenantId, actor.userId)
+          : null;
+      if (agent?.organizationId !== organizationId || agent.role !== 'admin') requireAdmin(actor);
+    }
+  } else if (!isAdmin(actor)) {
     requireChat(actor);
     const agent =
       actor.kind === 'user' ? await deps.store.livechat.getAgent(actor.tenantId, actor.userId) : null;
@@ -109,4 +123,12 @@ export async function accessOrganization(
 /** API keys and admins with the admin scope: what `requireAdmin` lets through. */
 export function isAdmin(actor: Actor): boolean {
   return actor.kind === 'service' || (actor.role === 'admin' && actor.scopes.includes('admin'));
+}
+
+async function isOrganizationAgentOf(deps: CoreDeps, actor: Actor, threadId: string): Promise<boolean> {
+  if (actor.kind !== 'user' || !isConversationThread(threadId)) return false;
+  const conversation = await deps.store.livechat.getConversation(actor.tenantId, threadId);
+  if (!conversation) return false;
+  const agent = await deps.store.livechat.getAgent(actor.tenantId, actor.userId);
+  return agent?.organizationId === conversation.organizationId;
 }

@@ -17,6 +17,8 @@ export type Actor =
       scopes: readonly Scope[];
       /** Expiry of the token, ms since the epoch. */
       expiresAt: number;
+      /** The dashboard session the token belongs to (signed in with a password), if any. */
+      sessionId?: string;
     };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;

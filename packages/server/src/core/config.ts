@@ -7,6 +7,12 @@ export interface CoreConfig {
   tokenSecret: Uint8Array;
   /** Default lifetime of an access token, seconds. */
   tokenTtlSeconds: number;
+  /**
+   * The server's public base URL (no trailing slash), for links in mail
+   * (password resets, invitations). Never taken from a request's Host header,
+   * which a caller controls.
+   */
+  publicUrl: string;
   /** Live-chat routing timers. */
   livechat: LivechatTimings;
 }

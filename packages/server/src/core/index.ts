@@ -5,6 +5,7 @@ import { iso } from './clock.js';
 import { PLATFORM_TENANT_ID, Tenants } from './tenants.js';
 import { ApiKeys, isApiKeySecret } from './identity/api-keys.js';
 import { Tokens } from './identity/tokens.js';
+import { Accounts } from './identity/accounts.js';
 import { Users } from './identity/users.js';
 import { Threads } from './threads.js';
 import { Participants } from './participants.js';
@@ -20,6 +21,9 @@ import { Visitors } from './livechat/visitors.js';
 import { IdentitySecrets } from './livechat/identity-secrets.js';
 import { ConversationThreads, isConversationThread } from './livechat/conversation-threads.js';
 import { Router } from './livechat/router.js';
+import { ConversationFeed } from './livechat/conversation-feed.js';
+import { Search } from './livechat/search.js';
+import { Inbox } from './livechat/inbox.js';
 import { Transcripts } from './livechat/transcripts.js';
 import { Conversations } from './livechat/conversations.js';
 import { VisitorConversations } from './livechat/visitor-conversations.js';
@@ -62,6 +66,12 @@ export interface Core {
   identitySecrets: IdentitySecrets;
   /** Live chat: conversations as agents and backends handle them, and routing. */
   conversations: Conversations;
+  /** Private notes, labels and canned responses. */
+  inbox: Inbox;
+  /** The inbox's search over conversations and message text. */
+  search: Search;
+  /** Dashboard accounts: setup, sign-in and sessions, passwords, invitations. */
+  accounts: Accounts;
   /** Live chat: the visitor's side of conversations, for the widget. */
   visitorConversations: VisitorConversations;
   /**
@@ -93,7 +103,8 @@ export function createCore(deps: CoreDeps): Core {
   const messages = new Messages(deps);
   const presence = new Presence(deps);
   const threads = new ConversationThreads(deps);
-  const router = new Router(deps, threads);
+  const feed = new ConversationFeed(deps);
+  const router = new Router(deps, threads, feed);
   const transcripts = new Transcripts(deps);
   const conversations = new Conversations(deps, router, threads, transcripts);
   const availability = new AgentAvailability(deps, router);
@@ -121,6 +132,15 @@ export function createCore(deps: CoreDeps): Core {
     visitors,
     identitySecrets: new IdentitySecrets(deps),
     conversations,
+    search: new Search(deps, router),
+    inbox: new Inbox(deps, router, feed),
+    accounts: new Accounts(deps, tokens, async (tenantId, organizationId, userId) => {
+      const agent = await deps.store.livechat.updateAgent(tenantId, organizationId, userId, {
+        status: 'offline',
+        updatedAt: iso(deps.clock.now()),
+      });
+      if (agent) await availability.changed(tenantId, agent);
+    }),
     visitorConversations: new VisitorConversations(
       deps,
       visitors,

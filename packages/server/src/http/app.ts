@@ -14,6 +14,8 @@ import { tenantRoutes } from './routes/tenants.js';
 import { organizationRoutes } from './routes/livechat-organizations.js';
 import { livechatSettingsRoutes } from './routes/livechat-settings.js';
 import { livechatVisitorRoutes, widgetKeyOfUrl } from './routes/livechat-visitors.js';
+import { accountRoutes } from './routes/accounts.js';
+import { livechatInboxRoutes } from './routes/livechat-inbox.js';
 import { livechatConversationRoutes } from './routes/livechat-conversations.js';
 import { livechatWidgetConversationRoutes } from './routes/livechat-widget-conversations.js';
 import { widgetAssetRoutes, type WidgetAssetOptions } from './routes/widget-assets.js';
@@ -23,14 +25,18 @@ export async function buildHttp(
   core: Core,
   metrics: Metrics,
   logger: FastifyBaseLogger,
-  options: { allowedOrigins: string[]; demoWidgetKey?: WidgetAssetOptions['demoWidgetKey'] } = {
+  options: {
+    allowedOrigins: string[];
+    trustProxy?: boolean | string;
+    demoWidgetKey?: WidgetAssetOptions['demoWidgetKey'];
+  } = {
     allowedOrigins: [],
   },
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: core.deps.config.limits.requestBodyBytes,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: true },
   });
   // JSON only: a text/plain body is a 415, not a string handed to the JSON schemas.
@@ -82,6 +88,8 @@ export async function buildHttp(
   livechatVisitorRoutes(app, core);
   livechatWidgetConversationRoutes(app, core);
   livechatConversationRoutes(app, core);
+  accountRoutes(app, core);
+  livechatInboxRoutes(app, core);
   widgetAssetRoutes(app, { demoWidgetKey: options.demoWidgetKey ?? (async () => null) });
   return app;
 }

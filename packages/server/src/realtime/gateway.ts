@@ -243,6 +243,10 @@ export class Gateway {
     for (const connection of [...set]) {
       if (control.type === 'tokens.revoked') connection.close('token_revoked');
       else if (control.type === 'user.deleted') connection.close('user_deleted');
+      else if (control.type === 'session.revoked') {
+        if (connection.actor?.sessionId === control.sessionId) connection.close('token_revoked');
+      } else if (control.type === 'event')
+        connection.deliverEphemeral(Buffer.from(JSON.stringify(control.event)));
       else void this.followNewThread(connection, control.threadId, control.pos);
     }
   }

@@ -12,6 +12,7 @@ export interface ConversationRow {
   answers: string;
   page: string | null;
   rating: string | null;
+  labels: string;
   transcript_email: string | null;
   priority: number;
   enqueued_at: string;
@@ -26,7 +27,7 @@ export interface ConversationRow {
 }
 
 export const CONVERSATION_COLUMNS =
-  'id, organization_id, department_id, visitor_id, source, status, agent_id, answers, page, rating, ' +
+  'id, organization_id, department_id, visitor_id, source, status, agent_id, answers, page, rating, labels, ' +
   'transcript_email, priority, enqueued_at, assigned_at, first_agent_reply_at, snoozed_until, resolved_at, ' +
   'answer_deadline, requeued_from, created_at, updated_at';
 
@@ -42,6 +43,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     answers: JSON.parse(row.answers) as Record<string, string>,
     page: row.page === null ? null : (JSON.parse(row.page) as ConversationRecord['page']),
     rating: row.rating === null ? null : (JSON.parse(row.rating) as ConversationRecord['rating']),
+    labels: JSON.parse(row.labels) as string[],
     transcriptEmail: row.transcript_email,
     priority: Number(row.priority),
     enqueuedAt: row.enqueued_at,
@@ -69,6 +71,7 @@ export function conversationValues(c: ConversationRecord): unknown[] {
     JSON.stringify(c.answers),
     c.page === null ? null : JSON.stringify(c.page),
     c.rating === null ? null : JSON.stringify(c.rating),
+    JSON.stringify(c.labels),
     c.transcriptEmail,
     c.priority,
     c.enqueuedAt,
@@ -95,6 +98,7 @@ export function patchColumns(patch: Record<string, unknown>): [string, unknown][
     snoozedUntil: 'snoozed_until',
     resolvedAt: 'resolved_at',
     rating: 'rating',
+    labels: 'labels',
     transcriptEmail: 'transcript_email',
     answerDeadline: 'answer_deadline',
     requeuedFrom: 'requeued_from',
@@ -104,6 +108,6 @@ export function patchColumns(patch: Record<string, unknown>): [string, unknown][
     .filter(([key, value]) => value !== undefined && columns[key] !== undefined)
     .map(([key, value]) => [
       columns[key]!,
-      key === 'rating' && value !== null ? JSON.stringify(value) : value,
+      (key === 'rating' || key === 'labels') && value !== null ? JSON.stringify(value) : value,
     ]);
 }

@@ -3,6 +3,7 @@ import type { LivechatStore } from '../core/ports/livechat-store.js';
 import type { OrganizationStore } from '../core/ports/organization-store.js';
 import type { VisitorStore } from '../core/ports/visitor-store.js';
 import type { ConversationStore } from '../core/ports/conversation-store.js';
+import type { InboxStore } from '../core/ports/inbox-store.js';
 
 /**
  * An adapter's `livechat` facet, made of its live-chat parts without a
@@ -16,9 +17,10 @@ export function livechatFacet(
   settings: LivechatSettingsStore,
   visitors: VisitorStore,
   conversations: ConversationStore,
+  inbox: InboxStore,
 ): LivechatStore {
   const facet: Record<string, unknown> = {};
-  for (const part of [organizations, settings, visitors, conversations]) {
+  for (const part of [organizations, settings, visitors, conversations, inbox]) {
     const proto: object = Object.getPrototypeOf(part) as object;
     for (const name of Object.getOwnPropertyNames(proto)) {
       const method: unknown = Reflect.get(proto, name);

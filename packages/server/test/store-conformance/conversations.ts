@@ -25,6 +25,7 @@ function conversation(
     answers: { name: 'Zoé' },
     page: { url: 'https://shop.example/cart', title: 'Cart' },
     rating: null,
+    labels: [],
     transcriptEmail: null,
     enqueuedAt: at(s),
     assignedAt: null,

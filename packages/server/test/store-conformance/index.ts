@@ -11,6 +11,7 @@ import { threads } from './threads.js';
 import { users } from './users.js';
 import { visitors } from './visitors.js';
 import { conversations } from './conversations.js';
+import { accounts } from './accounts.js';
 
 /**
  * The Store conformance suite: every clause of the port's contract
@@ -34,6 +35,7 @@ export function storeConformance(name: string, makeStore: MakeStore): void {
     livechatSettings(suite);
     visitors(suite);
     conversations(suite);
+    accounts(suite);
 
     it('returns fresh objects the caller may keep', async () => {
       const created = await store.createThread(threadInput('th-1', 'alice', undefined));

@@ -50,6 +50,8 @@ export async function startTestServer(
   config.sqliteSynchronous = 'normal';
   // Tests count organizations and agents; the demo has a test of its own.
   config.demo = false;
+  // Tests call from loopback as a trusted proxy would, so they can pose as many client addresses.
+  config.trustProxy = '127.0.0.1';
   config.bootstrapApiKey = `pk_test_${randomBytes(24).toString('hex')}`;
   config.secrets.tokenSecret = randomBytes(32).toString('hex');
   // The "scale-out" test project runs the same suites on PostgreSQL + Redis (vitest.config.ts).

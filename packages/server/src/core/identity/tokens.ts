@@ -20,6 +20,8 @@ interface Claims {
   ver: number;
   /** When the user was created, ms: a token never outlives its user into a new user of the same id. */
   uca: number;
+  /** The dashboard session (accounts.ts), for tokens from a password sign-in. */
+  sid?: string;
 }
 
 export class Tokens {
@@ -42,7 +44,7 @@ export class Tokens {
   async issueFor(
     tenantId: string,
     userId: string,
-    options: { scopes?: Scope[]; expiresInSeconds?: number; expiresAt?: number },
+    options: { scopes?: Scope[]; expiresInSeconds?: number; expiresAt?: number; sessionId?: string },
   ): Promise<IssuedToken> {
     const user = await this.deps.store.getUser(tenantId, userId);
     if (!user) throw new AppError('user_not_found');
@@ -67,7 +69,13 @@ export class Tokens {
       ver: user.tokenVersion,
       uca: Date.parse(user.createdAt),
     };
-    const token = await new SignJWT({ tid: claims.tid, scp: claims.scp, ver: claims.ver, uca: claims.uca })
+    const token = await new SignJWT({
+      tid: claims.tid,
+      scp: claims.scp,
+      ver: claims.ver,
+      uca: claims.uca,
+      ...(options.sessionId !== undefined && { sid: options.sessionId }),
+    })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(ISSUER)
@@ -86,6 +94,16 @@ export class Tokens {
       throw new AppError('invalid_token', 'The user of this token no longer exists.');
     }
     if (user.tokenVersion !== claims.ver) throw new AppError('token_revoked');
+    if (claims.sid !== undefined) {
+      const session = await this.deps.store.accounts.getSession(claims.sid);
+      if (
+        !session ||
+        session.revokedAt !== null ||
+        session.userId !== user.id ||
+        session.tenantId !== claims.tid
+      )
+        throw new AppError('token_revoked');
+    }
     return {
       kind: 'user',
       tenantId: claims.tid,
@@ -94,6 +112,7 @@ export class Tokens {
       displayName: user.displayName,
       scopes: claims.scp,
       expiresAt,
+      ...(claims.sid !== undefined && { sessionId: claims.sid }),
     };
   }
 
@@ -136,19 +155,23 @@ export class Tokens {
         currentDate: new Date(this.deps.clock.now()),
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      const { sub, tid, scp, ver, uca, exp } = payload;
+      const { sub, tid, scp, ver, uca, exp, sid } = payload;
       if (
         typeof sub !== 'string' ||
         typeof tid !== 'string' ||
         typeof ver !== 'number' ||
         typeof uca !== 'number' ||
         typeof exp !== 'number' ||
+        (sid !== undefined && typeof sid !== 'string') ||
         !Array.isArray(scp) ||
         !scp.every((s): s is Scope => s === 'chat' || s === 'users.read' || s === 'admin')
       ) {
         throw new AppError('invalid_token');
       }
-      return { claims: { sub, tid, scp, ver, uca }, expiresAt: exp * 1000 };
+      return {
+        claims: { sub, tid, scp, ver, uca, ...(typeof sid === 'string' && { sid }) },
+        expiresAt: exp * 1000,
+      };
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new AppError('token_expired');

@@ -59,6 +59,7 @@ export class Conversations {
       ...(query.status !== undefined && { status: query.status }),
       ...(query.departmentId !== undefined && { departmentId: query.departmentId }),
       ...(query.agentId !== undefined && { agentId: query.agentId }),
+      ...(query.label !== undefined && { label: query.label }),
       ...(before && { before }),
     });
     const page = rows.slice(0, query.limit);
@@ -353,6 +354,7 @@ export class Conversations {
     );
     if (!updated)
       throw new AppError('conversation_state_conflict', 'The conversation changed meanwhile; reload it.');
+    await this.router.changed(tenantId, updated);
     return updated;
   }
 
@@ -363,9 +365,8 @@ export class Conversations {
   }
 
   /** The API shape: the record without routing internals, with its queue position. */
-  async view(tenantId: string, c: ConversationRecord): Promise<Conversation> {
-    const { answerDeadline: _d, requeuedFrom: _r, priority: _p, ...rest } = c;
-    return { ...rest, queuePosition: await this.router.positionOf(tenantId, c) };
+  view(tenantId: string, c: ConversationRecord): Promise<Conversation> {
+    return this.router.view(tenantId, c);
   }
 
   /**

@@ -1,10 +1,11 @@
-import type { Agent, EphemeralEvent } from '@parley/protocol';
+import type { Agent, Conversation, EphemeralEvent } from '@parley/protocol';
 import type { CoreDeps } from '../deps.js';
 import type { ConversationRecord } from '../ports/conversation-store.js';
 import { topics } from '../ports/bus.js';
 import { iso } from '../clock.js';
 import { pickAgent, queuePositions, type AgentCandidate, type RequeueReason } from './routing.js';
 import type { ConversationThreads } from './conversation-threads.js';
+import type { ConversationFeed } from './conversation-feed.js';
 
 /** Enough for any organization this server is sized for; routing reads them all at once. */
 const MAX_AGENTS = 1000;
@@ -25,7 +26,19 @@ export class Router {
   constructor(
     private readonly deps: CoreDeps,
     private readonly threads: ConversationThreads,
+    private readonly feed: ConversationFeed,
   ) {}
+
+  /** The API shape: the record without routing internals, with its queue position. */
+  async view(tenantId: string, c: ConversationRecord): Promise<Conversation> {
+    const { answerDeadline: _d, requeuedFrom: _r, priority: _p, ...rest } = c;
+    return { ...rest, queuePosition: await this.positionOf(tenantId, c) };
+  }
+
+  /** Tells the organization's agents (their inboxes) that the conversation was created or changed. */
+  async changed(tenantId: string, c: ConversationRecord): Promise<void> {
+    await this.feed.announce(tenantId, await this.view(tenantId, c));
+  }
 
   /**
    * Assigns the queue's head to the best agent, again and again, until the
@@ -81,6 +94,7 @@ export class Router {
     await this.threads.join(tenantId, conversationId, agentId);
     await this.dropFormerAgents(tenantId, result.conversation, agentId);
     await this.threads.showStatus(tenantId, conversationId, 'open');
+    await this.changed(tenantId, result.conversation);
     return 'assigned';
   }
 
@@ -103,6 +117,7 @@ export class Router {
     );
     if (!updated) return;
     await this.threads.showStatus(tenantId, conversation.id, 'pending');
+    await this.changed(tenantId, updated);
     await this.route(tenantId, updated.organizationId, updated.departmentId);
   }
 

@@ -170,6 +170,7 @@ export class VisitorConversations {
       answers,
       page: body.page ?? null,
       rating: null,
+      labels: [],
       transcriptEmail: null,
       enqueuedAt: now,
       assignedAt: null,
@@ -189,7 +190,10 @@ export class VisitorConversations {
     const user = await store.getUser(tenantId, visitor.userId);
     // Also finishes a start that stopped between the conversation and its thread.
     await this.threads.ensure(tenantId, conversation, user?.displayName ?? visitor.displayName);
-    if (created) await this.router.route(tenantId, organizationId, conversation.departmentId);
+    if (created) {
+      await this.router.changed(tenantId, conversation);
+      await this.router.route(tenantId, organizationId, conversation.departmentId);
+    }
     const current = (await store.livechat.getConversation(tenantId, conversation.id)) ?? conversation;
     return { conversation: await this.conversations.view(tenantId, current), created };
   }
@@ -208,7 +212,10 @@ export class VisitorConversations {
         { status: conversation.status, agentId: conversation.agentId },
         { ...patch, updatedAt: iso(this.deps.clock.now()) },
       );
-      if (updated) return updated;
+      if (updated) {
+        await this.router.changed(context.tenantId, updated);
+        return updated;
+      }
     }
     throw new AppError('conversation_state_conflict', 'The conversation keeps changing; retry.');
   }

@@ -1,3 +1,4 @@
+import type { EphemeralEvent } from '@parley/protocol';
 /**
  * The Bus port: carries notifications between the parts of one process and,
  * with a networked adapter, between processes. It is never the source of truth.
@@ -38,7 +39,13 @@ export interface Bus {
 
 /** Control messages about one user, the payload of `topics.user`. */
 export type UserControl =
-  { type: 'tokens.revoked' } | { type: 'user.deleted' } | { type: 'joined'; threadId: string; pos: number };
+  | { type: 'tokens.revoked' }
+  | { type: 'user.deleted' }
+  | { type: 'joined'; threadId: string; pos: number }
+  /** One dashboard session ended (sign-out): its connections close. */
+  | { type: 'session.revoked'; sessionId: string }
+  /** An ephemeral event for this user's connections only (an agent's inbox feed). */
+  | { type: 'event'; event: EphemeralEvent };
 
 /** Topic names, in one place so that every adapter and consumer agrees. */
 export const topics = {

@@ -86,6 +86,35 @@ export interface ConversationStore {
   ): Promise<{ organizationId: string } | null>;
   /** Whether the agent's current `away` was set by the server. */
   isAwayAutomatic(tenantId: string, userId: string): Promise<boolean>;
+
+  /**
+   * The organization's conversation messages (not deleted) containing a word
+   * starting with each of `words` (letters and digits only; accents and case
+   * ignored where the database can), newest first. `marked` is the content
+   * with each match between U+0001 and U+0002.
+   */
+  searchMessages(
+    tenantId: string,
+    organizationId: string,
+    words: string[],
+    limit: number,
+  ): Promise<MessageHit[]>;
+  /** The organization's conversations whose visitor's name or answers contain `text` (any case), newest first. */
+  searchContacts(
+    tenantId: string,
+    organizationId: string,
+    text: string,
+    limit: number,
+  ): Promise<ConversationRecord[]>;
+}
+
+export interface MessageHit {
+  conversationId: string;
+  messageId: string;
+  sequence: number;
+  senderDisplayName: string;
+  createdAt: string;
+  marked: string;
 }
 
 /** A stored conversation: the API shape without the computed queue position, plus routing state. */
@@ -109,6 +138,7 @@ export type ConversationPatch = Partial<
     | 'snoozedUntil'
     | 'resolvedAt'
     | 'rating'
+    | 'labels'
     | 'transcriptEmail'
     | 'answerDeadline'
     | 'requeuedFrom'
@@ -120,6 +150,7 @@ export interface ConversationQuery {
   status?: Conversation['status'];
   departmentId?: string;
   agentId?: string;
+  label?: string;
   before?: { createdAt: string; id: string };
 }
 

@@ -9,6 +9,7 @@ import type {
   User,
   UserRole,
 } from '@parley/protocol';
+import type { AccountStore } from './account-store.js';
 import type { LivechatStore } from './livechat-store.js';
 
 /**
@@ -51,6 +52,8 @@ import type { LivechatStore } from './livechat-store.js';
 export interface Store {
   /** Live-chat organizations, settings and visitors, in this store's database and transactions. */
   readonly livechat: LivechatStore;
+  /** Dashboard accounts, sessions and one-time links (`account-store.ts`). */
+  readonly accounts: AccountStore;
 
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;

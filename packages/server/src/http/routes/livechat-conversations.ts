@@ -6,6 +6,8 @@ import {
   ListConversationsQuery,
   OrganizationParams,
   Page,
+  SearchQuery,
+  SearchResult,
   SnoozeConversationBody,
   TakeConversationBody,
   TransferConversationBody,
@@ -43,6 +45,22 @@ export function livechatConversationRoutes(app: FastifyInstance, core: Core): vo
         ...query,
         limit: pageSize(limits, query.limit),
       });
+    },
+  );
+  app.get(
+    '/v1/organizations/:organizationId/search',
+    {
+      schema: {
+        tags,
+        summary: 'Search conversations (visitor name, pre-chat answers) and message text',
+        params: OrganizationParams.organization,
+        querystring: SearchQuery,
+        response: withErrors({ 200: SearchResult }),
+      },
+    },
+    async (request) => {
+      const { organizationId } = request.params as { organizationId: string };
+      return core.search.search(actorOf(request), organizationId, request.query as SearchQuery);
     },
   );
   app.get(

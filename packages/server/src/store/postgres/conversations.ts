@@ -5,8 +5,10 @@ import type {
   ConversationRecord,
   ConversationStore,
   DueConversation,
+  MessageHit,
   QueueEntry,
 } from '../../core/ports/conversation-store.js';
+import { likeEscape } from '../sqlite/conversations.js';
 import {
   CONVERSATION_COLUMNS as COLS,
   conversationValues,
@@ -54,6 +56,21 @@ const sql = {
     AND disconnected_at <= $1 AND status = 'online' ORDER BY disconnected_at LIMIT $2`,
   switchStatus: `UPDATE agents SET status = $4, away_automatic = $5, updated_at = $6
     WHERE tenant_id = $1 AND user_id = $2 AND status = $3 RETURNING organization_id`,
+  searchMessages: `SELECT m.thread_id, m.id, m.seq, m.sender_display_name, m.created_at,
+      ts_headline('simple', m.content, q, $5) AS marked
+    FROM messages m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.thread_id,
+      to_tsquery('simple', $3) q
+    WHERE m.thread_id LIKE 'cnv\\_%' AND to_tsvector('simple', m.content) @@ q
+      AND m.tenant_id = $1 AND c.organization_id = $2 AND m.deleted_at IS NULL
+    ORDER BY m.created_at DESC, m.id DESC LIMIT $4`,
+  searchContacts: `SELECT ${COLS.split(', ')
+    .map((col) => `c.${col}`)
+    .join(', ')} FROM conversations c
+    JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.visitor_id
+    WHERE c.tenant_id = $1 AND c.organization_id = $2
+      AND (lower(u.display_name) LIKE $3
+        OR EXISTS (SELECT 1 FROM json_each_text(c.answers::json) a WHERE lower(a.value) LIKE $3))
+    ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
   awayAutomatic: `SELECT away_automatic FROM agents WHERE tenant_id = $1 AND user_id = $2 AND status = 'away'`,
 };
 
@@ -100,6 +117,7 @@ export class PostgresConversations implements ConversationStore {
     if (query.status !== undefined) add((n) => `status = $${n}`, query.status);
     if (query.departmentId !== undefined) add((n) => `department_id = $${n}`, query.departmentId);
     if (query.agentId !== undefined) add((n) => `agent_id = $${n}`, query.agentId);
+    if (query.label !== undefined) add((n) => `labels::jsonb ? $${n}`, query.label);
     if (query.before) {
       values.push(query.before.createdAt, query.before.id);
       where.push(`(created_at, id) < ($${values.length - 1}, $${values.length})`);
@@ -239,11 +257,56 @@ export class PostgresConversations implements ConversationStore {
     return row ? { organizationId: row.organization_id } : null;
   }
 
+  async searchMessages(
+    tenantId: string,
+    organizationId: string,
+    words: string[],
+    limit: number,
+  ): Promise<MessageHit[]> {
+    // Each word a prefix; the core passes letters and digits only, so nothing is read as tsquery syntax.
+    const query = words.map((w) => `${w}:*`).join(' & ');
+    const rows = await this.db.rows<{
+      thread_id: string;
+      id: string;
+      seq: number;
+      sender_display_name: string;
+      created_at: string;
+      marked: string;
+    }>(sql.searchMessages, [tenantId, organizationId, query, limit, HEADLINE_OPTIONS]);
+    return rows.map((r) => ({
+      conversationId: r.thread_id,
+      messageId: r.id,
+      sequence: r.seq,
+      senderDisplayName: r.sender_display_name,
+      createdAt: r.created_at,
+      marked: r.marked,
+    }));
+  }
+
+  async searchContacts(
+    tenantId: string,
+    organizationId: string,
+    text: string,
+    limit: number,
+  ): Promise<ConversationRecord[]> {
+    const pattern = `%${likeEscape(text.toLowerCase())}%`;
+    const rows = await this.db.rows<ConversationRow>(sql.searchContacts, [
+      tenantId,
+      organizationId,
+      pattern,
+      limit,
+    ]);
+    return rows.map(toConversation);
+  }
+
   async isAwayAutomatic(tenantId: string, userId: string): Promise<boolean> {
     const [row] = await this.db.rows<{ away_automatic: boolean }>(sql.awayAutomatic, [tenantId, userId]);
     return row?.away_automatic === true;
   }
 }
+
+/** Marks matches with U+0001/U+0002, as the port says; the whole message, not fragments. */
+const HEADLINE_OPTIONS = 'StartSel=\u0001, StopSel=\u0002, HighlightAll=true';
 
 /** One UPDATE: applies the patch only while (status, agent) are still the expected ones. */
 async function compareAndSet(

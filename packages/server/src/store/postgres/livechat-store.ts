@@ -5,6 +5,7 @@ import { PostgresLivechatSettings } from './livechat-settings.js';
 import { PostgresOrganizations } from './organizations.js';
 import { PostgresVisitors } from './visitors.js';
 import { PostgresConversations } from './conversations.js';
+import { PostgresInbox } from './inbox.js';
 
 /** The PostgreSQL store's `livechat` facet: its live-chat parts on the store's pool. */
 export function postgresLivechat(db: Database): LivechatStore {
@@ -13,5 +14,6 @@ export function postgresLivechat(db: Database): LivechatStore {
     new PostgresLivechatSettings(db),
     new PostgresVisitors(db),
     new PostgresConversations(db),
+    new PostgresInbox(db),
   );
 }

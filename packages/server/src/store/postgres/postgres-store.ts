@@ -43,6 +43,8 @@ import { applyMigrations, checkMigrations } from './migrations.js';
 import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
 import type { LivechatStore } from '../../core/ports/livechat-store.js';
+import type { AccountStore } from '../../core/ports/account-store.js';
+import { PostgresAccounts } from './accounts.js';
 import { postgresLivechat } from './livechat-store.js';
 
 // The `migrate` command's entry point, next to the store it prepares the schema for.
@@ -71,7 +73,7 @@ export interface PostgresStoreOptions {
   onError?: (err: unknown) => void;
 }
 
-type Result<K extends Exclude<keyof Store, 'livechat'>> = Awaited<ReturnType<Store[K]>>;
+type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts'>> = Awaited<ReturnType<Store[K]>>;
 
 /** Append batches running at once, each in its own transaction (see AppendBatcher). */
 const MAX_BATCHES_IN_FLIGHT = 4;
@@ -98,6 +100,8 @@ export class PostgresStore implements Store {
   private readonly appends: AppendBatcher;
   /** Organizations, live-chat settings and visitors, on the same database (see livechat-store.ts). */
   readonly livechat: LivechatStore;
+  /** Dashboard accounts, sessions and links (see accounts.ts). */
+  readonly accounts: AccountStore;
 
   private constructor(
     private readonly db: Database,
@@ -108,6 +112,7 @@ export class PostgresStore implements Store {
       rows: <R>(text: string, values?: readonly unknown[]) => db.write<R>(text, values),
     };
     this.livechat = postgresLivechat(db);
+    this.accounts = new PostgresAccounts(db);
     this.appends = new AppendBatcher(db, autocommit, {
       // Half the pool at most, so that reads and other writes still find connections.
       maxInFlight: Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.floor(options.poolSize / 2))),

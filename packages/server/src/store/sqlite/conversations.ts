@@ -6,6 +6,7 @@ import type {
   ConversationRecord,
   ConversationStore,
   DueConversation,
+  MessageHit,
   QueueEntry,
 } from '../../core/ports/conversation-store.js';
 import {
@@ -79,6 +80,34 @@ function prepare(db: Database.Database) {
       `UPDATE agents SET status = ?, away_automatic = ?, updated_at = ?
        WHERE tenant_id = ? AND user_id = ? AND status = ? RETURNING organization_id`,
     ),
+    searchMessages: db.prepare<
+      [string, string, string, number],
+      {
+        thread_id: string;
+        id: string;
+        seq: number;
+        sender_display_name: string;
+        created_at: string;
+        marked: string;
+      }
+    >(
+      `SELECT m.thread_id, m.id, m.seq, m.sender_display_name, m.created_at,
+         highlight(messages_fts, 0, char(1), char(2)) AS marked
+       FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+       JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.thread_id
+       WHERE messages_fts MATCH ? AND m.tenant_id = ? AND c.organization_id = ? AND m.deleted_at IS NULL
+       ORDER BY m.created_at DESC, m.id DESC LIMIT ?`,
+    ),
+    searchContacts: db.prepare<[string, string, string, string, number], ConversationRow>(
+      `SELECT ${COLS.split(', ')
+        .map((col) => `c.${col}`)
+        .join(', ')} FROM conversations c
+       JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.visitor_id
+       WHERE c.tenant_id = ? AND c.organization_id = ?
+         AND (lower(u.display_name) LIKE ? ESCAPE '\\'
+           OR EXISTS (SELECT 1 FROM json_each(c.answers) a WHERE lower(a.value) LIKE ? ESCAPE '\\'))
+       ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+    ),
     awayAutomatic: db.prepare<[string, string], number>(
       `SELECT away_automatic FROM agents WHERE tenant_id = ? AND user_id = ? AND status = 'away'`,
     ),
@@ -132,6 +161,8 @@ export class SqliteConversations implements ConversationStore {
     if (query.status !== undefined) filter('status = ?', query.status);
     if (query.departmentId !== undefined) filter('department_id = ?', query.departmentId);
     if (query.agentId !== undefined) filter('agent_id = ?', query.agentId);
+    if (query.label !== undefined)
+      filter('EXISTS (SELECT 1 FROM json_each(labels) WHERE value = ?)', query.label);
     if (query.before) {
       where.push('(created_at < ? OR (created_at = ? AND id < ?))');
       values.push(query.before.createdAt, query.before.createdAt, query.before.id);
@@ -248,6 +279,34 @@ export class SqliteConversations implements ConversationStore {
     return this.s.awayAutomatic.pluck().get(tenantId, userId) === 1;
   }
 
+  async searchMessages(
+    tenantId: string,
+    organizationId: string,
+    words: string[],
+    limit: number,
+  ): Promise<MessageHit[]> {
+    // Each word a quoted prefix: nothing the visitor typed is read as FTS5 syntax.
+    const match = words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
+    return this.s.searchMessages.all(match, tenantId, organizationId, limit).map((r) => ({
+      conversationId: r.thread_id,
+      messageId: r.id,
+      sequence: r.seq,
+      senderDisplayName: r.sender_display_name,
+      createdAt: r.created_at,
+      marked: r.marked,
+    }));
+  }
+
+  async searchContacts(
+    tenantId: string,
+    organizationId: string,
+    text: string,
+    limit: number,
+  ): Promise<ConversationRecord[]> {
+    const pattern = `%${likeEscape(text.toLowerCase())}%`;
+    return this.s.searchContacts.all(tenantId, organizationId, pattern, pattern, limit).map(toConversation);
+  }
+
   /** Runs inside the write queue: the check and the update are one step for the single writer. */
   private compareAndSet(
     tenantId: string,
@@ -265,4 +324,9 @@ export class SqliteConversations implements ConversationStore {
     if (result.changes === 0) return null;
     return toConversation(this.s.get.get(tenantId, conversationId)!);
   }
+}
+
+/** `%`, `_` and the escape itself taken literally in a LIKE pattern (ESCAPE '\\'). */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -5,6 +5,7 @@ import { SqliteLivechatSettings } from './livechat-settings.js';
 import { SqliteOrganizations } from './organizations.js';
 import { SqliteVisitors } from './visitors.js';
 import { SqliteConversations } from './conversations.js';
+import { SqliteInbox } from './inbox.js';
 import type { WriteQueue } from './write-queue.js';
 
 /** The SQLite store's `livechat` facet: its live-chat parts, writing through the store's group commit. */
@@ -14,5 +15,6 @@ export function sqliteLivechat(db: Database.Database, queue: WriteQueue): Livech
     new SqliteLivechatSettings(db, queue),
     new SqliteVisitors(db, queue),
     new SqliteConversations(db, queue),
+    new SqliteInbox(db, queue),
   );
 }

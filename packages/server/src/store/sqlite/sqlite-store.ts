@@ -33,6 +33,8 @@ import { prepareStatements, type Statements, type ThreadPageParams } from './sta
 import { ThreadWrites } from './thread-writes.js';
 import { WriteQueue, type CommitListener } from './write-queue.js';
 import type { LivechatStore } from '../../core/ports/livechat-store.js';
+import type { AccountStore } from '../../core/ports/account-store.js';
+import { SqliteAccounts } from './accounts.js';
 import { sqliteLivechat } from './livechat-store.js';
 
 export interface SqliteStoreOptions {
@@ -66,6 +68,8 @@ export class SqliteStore implements Store {
   private readonly queue: WriteQueue;
   /** Organizations, live-chat settings and visitors, on the same database (see livechat-store.ts). */
   readonly livechat: LivechatStore;
+  /** Dashboard accounts, sessions and links (see accounts.ts). */
+  readonly accounts: AccountStore;
 
   private constructor(
     private readonly db: Database.Database,
@@ -75,6 +79,7 @@ export class SqliteStore implements Store {
     this.writes = new ThreadWrites(this.s);
     this.queue = new WriteQueue(db, onCommit);
     this.livechat = sqliteLivechat(db, this.queue);
+    this.accounts = new SqliteAccounts(db, this.queue);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */

@@ -1,0 +1,122 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DateTime, DisplayName, Id } from './common.js';
+import { Agent, EmailAddress, MaxChats, OrganizationName } from './livechat.js';
+import { UserRole } from './identity.js';
+
+/*
+ * Dashboard accounts (issue 6): agents and admins sign in to the dashboard
+ * with an email and a password. An account is a tenant user plus its sign-in
+ * credentials; the email is unique across the server, so the sign-in page
+ * needs nothing else. A session is an access token tied to a session id:
+ * signing out ends that session (and closes its live connections); changing
+ * the password, a password reset, or disabling the agent ends them all.
+ */
+
+export const ACCOUNT_LIMITS = {
+  passwordMinLength: 10,
+  passwordMaxLength: 256,
+  /** Dashboard sessions last this long; signing in again starts a new one. */
+  sessionSeconds: 12 * 3600,
+  /** Password-reset and invitation links stay valid this long. */
+  resetLinkSeconds: 3600,
+  invitationSeconds: 7 * 24 * 3600,
+} as const;
+
+export const Password = Type.String({
+  minLength: ACCOUNT_LIMITS.passwordMinLength,
+  maxLength: ACCOUNT_LIMITS.passwordMaxLength,
+});
+
+export const Account = Type.Object({
+  userId: Id,
+  email: Type.String(),
+  displayName: Type.String(),
+  role: UserRole,
+  /** The organization the account is an agent of, if any. */
+  organizationId: Type.Union([Id, Type.Null()]),
+  agent: Type.Union([Agent, Type.Null()]),
+});
+export type Account = Static<typeof Account>;
+
+/** A signed-in dashboard session: an access token (scopes `chat`, `users.read`, and `admin` for admins). */
+export const Session = Type.Object({
+  accessToken: Type.String(),
+  expiresAt: DateTime,
+  account: Account,
+});
+export type Session = Static<typeof Session>;
+
+export const SetupStatus = Type.Object({ needed: Type.Boolean() });
+export type SetupStatus = Static<typeof SetupStatus>;
+
+/** First run: the first admin, and their organization. Refused once any account exists. */
+export const SetupBody = Type.Object(
+  {
+    email: EmailAddress,
+    password: Password,
+    displayName: DisplayName,
+    organizationName: OrganizationName,
+  },
+  { additionalProperties: false },
+);
+export type SetupBody = Static<typeof SetupBody>;
+
+export const SignInBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type SignInBody = Static<typeof SignInBody>;
+
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+  { additionalProperties: false },
+);
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+export const PasswordResetBody = Type.Object({ email: EmailAddress }, { additionalProperties: false });
+export type PasswordResetBody = Static<typeof PasswordResetBody>;
+
+/** Links carry `rt_`/`it_` and 256 random bits; only their SHA-256 is stored. */
+export const LinkToken = Type.String({ minLength: 8, maxLength: 128, pattern: '^(rt|it)_[A-Za-z0-9_-]+$' });
+
+export const ConfirmPasswordResetBody = Type.Object(
+  { token: LinkToken, password: Password },
+  { additionalProperties: false },
+);
+export type ConfirmPasswordResetBody = Static<typeof ConfirmPasswordResetBody>;
+
+/** An admin invites an agent by email; the mail carries a link to choose a password. */
+export const InviteAgentBody = Type.Object(
+  {
+    email: EmailAddress,
+    displayName: DisplayName,
+    role: Type.Optional(Agent.properties.role),
+    maxChats: Type.Optional(MaxChats),
+  },
+  { additionalProperties: false },
+);
+export type InviteAgentBody = Static<typeof InviteAgentBody>;
+
+export const Invitation = Type.Object({
+  userId: Id,
+  email: Type.String(),
+  organizationId: Id,
+  expiresAt: DateTime,
+});
+export type Invitation = Static<typeof Invitation>;
+
+export const AcceptInvitationBody = Type.Object(
+  { token: LinkToken, password: Password },
+  { additionalProperties: false },
+);
+export type AcceptInvitationBody = Static<typeof AcceptInvitationBody>;
+
+/** Disabling an agent ends their sessions and refuses their sign-ins; enabling lets them in again. */
+export const SetAgentDisabledBody = Type.Object(
+  { disabled: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type SetAgentDisabledBody = Static<typeof SetAgentDisabledBody>;
