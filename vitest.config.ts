@@ -14,6 +14,9 @@ const SCALE_OUT_SUITES = [
   'packages/server/test/api-livechat-routing.test.ts',
   'packages/server/test/api-livechat-routing-timers.test.ts',
   'packages/server/test/api-livechat-search.test.ts',
+  'packages/server/test/api-livechat-inbox.test.ts',
+  'packages/server/test/api-livechat-reports.test.ts',
+  'packages/server/test/api-accounts.test.ts',
   'packages/server/test/realtime-*.test.ts',
 ];
 

@@ -13,3 +13,4 @@ export * from './schemas/visitors.js';
 export * from './schemas/conversations.js';
 export * from './schemas/accounts.js';
 export * from './schemas/inbox.js';
+export * from './schemas/reports.js';

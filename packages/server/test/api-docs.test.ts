@@ -135,6 +135,8 @@ const ROUTES: Record<string, string[]> = {
   '/v1/organizations/{organizationId}/conversations/{conversationId}/resolve': ['post'],
   '/v1/organizations/{organizationId}/conversations/{conversationId}/reopen': ['post'],
   '/v1/organizations/{organizationId}/search': ['get'],
+  '/v1/organizations/{organizationId}/reports': ['get'],
+  '/v1/organizations/{organizationId}/reports/conversations.csv': ['get'],
   '/v1/organizations/{organizationId}/conversations/{conversationId}/notes': ['get', 'post'],
   '/v1/organizations/{organizationId}/conversations/{conversationId}/labels': ['put'],
   '/v1/organizations/{organizationId}/canned-responses': ['get', 'post'],

@@ -64,7 +64,10 @@ export const Conversation = Type.Object({
   transcriptEmail: Type.Union([Type.String(), Type.Null()]),
   enqueuedAt: DateTime,
   assignedAt: Type.Union([DateTime, Type.Null()]),
+  /** The current agent's first reply since they were assigned (the answer timer stops there). */
   firstAgentReplyAt: Type.Union([DateTime, Type.Null()]),
+  /** The first reply of any agent, ever: where the first response time ends (reports). */
+  firstResponseAt: Type.Union([DateTime, Type.Null()]),
   snoozedUntil: Type.Union([DateTime, Type.Null()]),
   resolvedAt: Type.Union([DateTime, Type.Null()]),
   createdAt: DateTime,

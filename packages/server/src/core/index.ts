@@ -24,6 +24,7 @@ import { Router } from './livechat/router.js';
 import { ConversationFeed } from './livechat/conversation-feed.js';
 import { Search } from './livechat/search.js';
 import { Inbox } from './livechat/inbox.js';
+import { Reports } from './livechat/reports.js';
 import { Transcripts } from './livechat/transcripts.js';
 import { Conversations } from './livechat/conversations.js';
 import { VisitorConversations } from './livechat/visitor-conversations.js';
@@ -66,6 +67,8 @@ export interface Core {
   identitySecrets: IdentitySecrets;
   /** Live chat: conversations as agents and backends handle them, and routing. */
   conversations: Conversations;
+  /** Reports over conversations: figures, per day and hour, per agent and department, CSV. */
+  reports: Reports;
   /** Private notes, labels and canned responses. */
   inbox: Inbox;
   /** The inbox's search over conversations and message text. */
@@ -134,6 +137,7 @@ export function createCore(deps: CoreDeps): Core {
     conversations,
     search: new Search(deps, router),
     inbox: new Inbox(deps, router, feed),
+    reports: new Reports(deps),
     accounts: new Accounts(deps, tokens, async (tenantId, organizationId, userId) => {
       const agent = await deps.store.livechat.updateAgent(tenantId, organizationId, userId, {
         status: 'offline',

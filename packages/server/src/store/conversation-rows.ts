@@ -18,6 +18,7 @@ export interface ConversationRow {
   enqueued_at: string;
   assigned_at: string | null;
   first_agent_reply_at: string | null;
+  first_response_at: string | null;
   snoozed_until: string | null;
   resolved_at: string | null;
   answer_deadline: string | null;
@@ -28,7 +29,7 @@ export interface ConversationRow {
 
 export const CONVERSATION_COLUMNS =
   'id, organization_id, department_id, visitor_id, source, status, agent_id, answers, page, rating, labels, ' +
-  'transcript_email, priority, enqueued_at, assigned_at, first_agent_reply_at, snoozed_until, resolved_at, ' +
+  'transcript_email, priority, enqueued_at, assigned_at, first_agent_reply_at, first_response_at, snoozed_until, resolved_at, ' +
   'answer_deadline, requeued_from, created_at, updated_at';
 
 export function toConversation(row: ConversationRow): ConversationRecord {
@@ -49,6 +50,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     enqueuedAt: row.enqueued_at,
     assignedAt: row.assigned_at,
     firstAgentReplyAt: row.first_agent_reply_at,
+    firstResponseAt: row.first_response_at,
     snoozedUntil: row.snoozed_until,
     resolvedAt: row.resolved_at,
     answerDeadline: row.answer_deadline,
@@ -77,6 +79,7 @@ export function conversationValues(c: ConversationRecord): unknown[] {
     c.enqueuedAt,
     c.assignedAt,
     c.firstAgentReplyAt,
+    c.firstResponseAt,
     c.snoozedUntil,
     c.resolvedAt,
     c.answerDeadline,
@@ -95,6 +98,7 @@ export function patchColumns(patch: Record<string, unknown>): [string, unknown][
     enqueuedAt: 'enqueued_at',
     assignedAt: 'assigned_at',
     firstAgentReplyAt: 'first_agent_reply_at',
+    firstResponseAt: 'first_response_at',
     snoozedUntil: 'snoozed_until',
     resolvedAt: 'resolved_at',
     rating: 'rating',

@@ -30,6 +30,7 @@ function conversation(
     enqueuedAt: at(s),
     assignedAt: null,
     firstAgentReplyAt: null,
+    firstResponseAt: null,
     snoozedUntil: null,
     resolvedAt: null,
     answerDeadline: null,

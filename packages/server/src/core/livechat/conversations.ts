@@ -195,6 +195,7 @@ export class Conversations {
         { type: 'agent_reply' },
         {
           firstAgentReplyAt: conversation.firstAgentReplyAt ?? now,
+          firstResponseAt: conversation.firstResponseAt ?? now,
           answerDeadline: null,
           snoozedUntil: null,
         },

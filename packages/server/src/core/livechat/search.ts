@@ -44,14 +44,24 @@ export function wordsOf(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_WORDS);
 }
 
+const START = String.fromCharCode(1);
+const STOP = String.fromCharCode(2);
+
 /** Splits text marked with U+0001 … U+0002 into runs. */
 export function highlightsOf(marked: string): Highlighted {
   const runs: Highlighted = [];
   let match = false;
-  for (const part of marked.split(/([\u0001\u0002])/)) {
-    if (part === '\u0001') match = true;
-    else if (part === '\u0002') match = false;
-    else if (part !== '') runs.push({ text: part, match });
+  let text = '';
+  const flush = () => {
+    if (text !== '') runs.push({ text, match });
+    text = '';
+  };
+  for (const char of marked) {
+    if (char === START || char === STOP) {
+      flush();
+      match = char === START;
+    } else text += char;
   }
+  flush();
   return runs;
 }

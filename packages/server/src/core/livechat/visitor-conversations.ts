@@ -175,6 +175,7 @@ export class VisitorConversations {
       enqueuedAt: now,
       assignedAt: null,
       firstAgentReplyAt: null,
+      firstResponseAt: null,
       snoozedUntil: null,
       resolvedAt: null,
       answerDeadline: null,

@@ -99,6 +99,14 @@ export interface ConversationStore {
     words: string[],
     limit: number,
   ): Promise<MessageHit[]>;
+  /** The organization's conversations created in [from, to), oldest first, at most `limit`. */
+  conversationsCreatedBetween(
+    tenantId: string,
+    organizationId: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<ConversationRecord[]>;
   /** The organization's conversations whose visitor's name or answers contain `text` (any case), newest first. */
   searchContacts(
     tenantId: string,
@@ -135,6 +143,7 @@ export type ConversationPatch = Partial<
     | 'enqueuedAt'
     | 'assignedAt'
     | 'firstAgentReplyAt'
+    | 'firstResponseAt'
     | 'snoozedUntil'
     | 'resolvedAt'
     | 'rating'

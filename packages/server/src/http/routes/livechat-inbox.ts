@@ -9,6 +9,8 @@ import {
   CreateNoteBody,
   Note,
   OrganizationParams,
+  Report,
+  ReportQuery,
   SetLabelsBody,
   UpdateCannedResponseBody,
 } from '@parley/protocol';
@@ -83,6 +85,43 @@ export function livechatInboxRoutes(app: FastifyInstance, core: Core): void {
     },
   );
 
+  app.get(
+    '/v1/organizations/:organizationId/reports',
+    {
+      schema: {
+        tags,
+        summary:
+          'Report on the conversations created in a period: figures, per day, per hour, per agent and department',
+        params: OrganizationParams.organization,
+        querystring: ReportQuery,
+        response: withErrors({ 200: Report }),
+      },
+    },
+    async (request) => {
+      const { organizationId } = request.params as { organizationId: string };
+      return core.reports.report(actorOf(request), organizationId, request.query as ReportQuery);
+    },
+  );
+  app.get(
+    '/v1/organizations/:organizationId/reports/conversations.csv',
+    {
+      schema: {
+        tags,
+        summary: 'The same conversations as CSV, one line each',
+        params: OrganizationParams.organization,
+        querystring: ReportQuery,
+        response: withErrors({ 200: Type.String({ description: 'text/csv' }) }),
+      },
+    },
+    async (request, reply) => {
+      const { organizationId } = request.params as { organizationId: string };
+      const body = await core.reports.csv(actorOf(request), organizationId, request.query as ReportQuery);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="conversations.csv"')
+        .send(body);
+    },
+  );
   app.get(
     CANNED,
     {

@@ -71,6 +71,8 @@ const sql = {
       AND (lower(u.display_name) LIKE $3
         OR EXISTS (SELECT 1 FROM json_each_text(c.answers::json) a WHERE lower(a.value) LIKE $3))
     ORDER BY c.created_at DESC, c.id DESC LIMIT $4`,
+  createdBetween: `SELECT ${COLS} FROM conversations WHERE tenant_id = $1 AND organization_id = $2
+    AND created_at >= $3 AND created_at < $4 ORDER BY created_at, id LIMIT $5`,
   awayAutomatic: `SELECT away_automatic FROM agents WHERE tenant_id = $1 AND user_id = $2 AND status = 'away'`,
 };
 
@@ -281,6 +283,23 @@ export class PostgresConversations implements ConversationStore {
       createdAt: r.created_at,
       marked: r.marked,
     }));
+  }
+
+  async conversationsCreatedBetween(
+    tenantId: string,
+    organizationId: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<ConversationRecord[]> {
+    const rows = await this.db.rows<ConversationRow>(sql.createdBetween, [
+      tenantId,
+      organizationId,
+      from,
+      to,
+      limit,
+    ]);
+    return rows.map(toConversation);
   }
 
   async searchContacts(

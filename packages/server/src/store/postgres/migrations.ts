@@ -443,6 +443,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'first response time',
+    sql: `
+      -- The first reply of any agent, set once: first_agent_reply_at restarts with each assignment.
+      ALTER TABLE conversations ADD COLUMN first_response_at text COLLATE "C";
+      UPDATE conversations SET first_response_at = first_agent_reply_at;
+    `,
+  },
 ];
 
 /** Any constant pair keeps us clear of other applications' advisory locks; the schema makes it per schema. */

@@ -108,6 +108,10 @@ function prepare(db: Database.Database) {
            OR EXISTS (SELECT 1 FROM json_each(c.answers) a WHERE lower(a.value) LIKE ? ESCAPE '\\'))
        ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
     ),
+    createdBetween: db.prepare<[string, string, string, string, number], ConversationRow>(
+      `SELECT ${COLS} FROM conversations WHERE tenant_id = ? AND organization_id = ? AND created_at >= ?
+         AND created_at < ? ORDER BY created_at, id LIMIT ?`,
+    ),
     awayAutomatic: db.prepare<[string, string], number>(
       `SELECT away_automatic FROM agents WHERE tenant_id = ? AND user_id = ? AND status = 'away'`,
     ),
@@ -295,6 +299,16 @@ export class SqliteConversations implements ConversationStore {
       createdAt: r.created_at,
       marked: r.marked,
     }));
+  }
+
+  async conversationsCreatedBetween(
+    tenantId: string,
+    organizationId: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<ConversationRecord[]> {
+    return this.s.createdBetween.all(tenantId, organizationId, from, to, limit).map(toConversation);
   }
 
   async searchContacts(

@@ -440,6 +440,15 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: 'first response time',
+    sql: `
+      -- The first reply of any agent, set once: first_agent_reply_at restarts with each assignment.
+      ALTER TABLE conversations ADD COLUMN first_response_at TEXT;
+      UPDATE conversations SET first_response_at = first_agent_reply_at;
+    `,
+  },
 ];
 
 /**
