@@ -14,3 +14,4 @@ export * from './schemas/conversations.js';
 export * from './schemas/accounts.js';
 export * from './schemas/inbox.js';
 export * from './schemas/reports.js';
+export * from './schemas/audit.js';

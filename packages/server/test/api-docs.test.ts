@@ -141,6 +141,7 @@ const ROUTES: Record<string, string[]> = {
   '/v1/organizations/{organizationId}/conversations/{conversationId}/labels': ['put'],
   '/v1/organizations/{organizationId}/canned-responses': ['get', 'post'],
   '/v1/organizations/{organizationId}/canned-responses/{cannedResponseId}': ['patch', 'delete'],
+  '/v1/audit-log': ['get'],
   '/v1/auth/setup': ['get', 'post'],
   '/v1/auth/sign-in': ['post'],
   '/v1/auth/sign-out': ['post'],

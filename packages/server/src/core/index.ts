@@ -6,6 +6,7 @@ import { PLATFORM_TENANT_ID, Tenants } from './tenants.js';
 import { ApiKeys, isApiKeySecret } from './identity/api-keys.js';
 import { Tokens } from './identity/tokens.js';
 import { Accounts } from './identity/accounts.js';
+import { Audit } from './audit.js';
 import { Users } from './identity/users.js';
 import { Threads } from './threads.js';
 import { Participants } from './participants.js';
@@ -73,6 +74,8 @@ export interface Core {
   inbox: Inbox;
   /** The inbox's search over conversations and message text. */
   search: Search;
+  /** The audit log of administrative changes. */
+  audit: Audit;
   /** Dashboard accounts: setup, sign-in and sessions, passwords, invitations. */
   accounts: Accounts;
   /** Live chat: the visitor's side of conversations, for the widget. */
@@ -138,6 +141,7 @@ export function createCore(deps: CoreDeps): Core {
     search: new Search(deps, router),
     inbox: new Inbox(deps, router, feed),
     reports: new Reports(deps),
+    audit: new Audit(deps),
     accounts: new Accounts(deps, tokens, async (tenantId, organizationId, userId) => {
       const agent = await deps.store.livechat.updateAgent(tenantId, organizationId, userId, {
         status: 'offline',

@@ -15,6 +15,7 @@ import { organizationRoutes } from './routes/livechat-organizations.js';
 import { livechatSettingsRoutes } from './routes/livechat-settings.js';
 import { livechatVisitorRoutes, widgetKeyOfUrl } from './routes/livechat-visitors.js';
 import { accountRoutes } from './routes/accounts.js';
+import { installAuditLog } from './audit-hook.js';
 import { livechatInboxRoutes } from './routes/livechat-inbox.js';
 import { livechatConversationRoutes } from './routes/livechat-conversations.js';
 import { livechatWidgetConversationRoutes } from './routes/livechat-widget-conversations.js';
@@ -71,6 +72,7 @@ export async function buildHttp(
     },
   });
   installAuth(app, core);
+  installAuditLog(app, core);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration
       .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))

@@ -10,6 +10,7 @@ import type {
   UserRole,
 } from '@parley/protocol';
 import type { AccountStore } from './account-store.js';
+import type { AuditStore } from './audit-store.js';
 import type { LivechatStore } from './livechat-store.js';
 
 /**
@@ -54,6 +55,8 @@ export interface Store {
   readonly livechat: LivechatStore;
   /** Dashboard accounts, sessions and one-time links (`account-store.ts`). */
   readonly accounts: AccountStore;
+  /** The audit log of administrative changes (`audit-store.ts`). */
+  readonly audit: AuditStore;
 
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;

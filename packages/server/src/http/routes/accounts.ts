@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AcceptInvitationBody,
+  AuditEntry,
+  ListAuditQuery,
+  Page,
   Account,
   ChangePasswordBody,
   ConfirmPasswordResetBody,
@@ -19,7 +22,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Core } from '../../core/index.js';
 import type { AccountCaller } from '../../core/identity/accounts.js';
 import { actorOf } from '../auth.js';
-import { NoContent, withErrors } from '../route-helpers.js';
+import { NoContent, pageSize, withErrors } from '../route-helpers.js';
 
 const AUTH = '/v1/auth';
 const tags = ['Dashboard accounts'];
@@ -167,6 +170,25 @@ export function accountRoutes(app: FastifyInstance, core: Core): void {
       return reply
         .status(201)
         .send(await accounts.invite(actorOf(request), organizationId, request.body as InviteAgentBody));
+    },
+  );
+  app.get(
+    '/v1/audit-log',
+    {
+      schema: {
+        tags: ['Audit log'],
+        summary:
+          'Administrative changes, newest first (tenant admins; an organization admin with organizationId)',
+        querystring: ListAuditQuery,
+        response: withErrors({ 200: Page(AuditEntry) }),
+      },
+    },
+    async (request) => {
+      const query = request.query as ListAuditQuery;
+      return core.audit.list(actorOf(request), {
+        ...query,
+        limit: pageSize(core.deps.config.limits, query.limit),
+      });
     },
   );
   app.put(

@@ -452,6 +452,26 @@ export const migrations: readonly Migration[] = [
       UPDATE conversations SET first_response_at = first_agent_reply_at;
     `,
   },
+  {
+    version: 10,
+    name: 'audit log',
+    sql: `
+      CREATE TABLE audit_log (
+        tenant_id       text COLLATE "C" NOT NULL,
+        id              text COLLATE "C" NOT NULL,
+        at              text COLLATE "C" NOT NULL,
+        actor_kind      text COLLATE "C" NOT NULL,
+        actor_id        text COLLATE "C" NOT NULL,
+        action          text COLLATE "C" NOT NULL,
+        path            text COLLATE "C" NOT NULL,
+        organization_id text COLLATE "C",
+        status          integer NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE INDEX audit_log_order ON audit_log (tenant_id, at, id);
+      CREATE INDEX audit_log_organization ON audit_log (tenant_id, organization_id, at, id);
+    `,
+  },
 ];
 
 /** Any constant pair keeps us clear of other applications' advisory locks; the schema makes it per schema. */

@@ -44,6 +44,8 @@ import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
 import type { LivechatStore } from '../../core/ports/livechat-store.js';
 import type { AccountStore } from '../../core/ports/account-store.js';
+import type { AuditStore } from '../../core/ports/audit-store.js';
+import { PostgresAudit } from './audit.js';
 import { PostgresAccounts } from './accounts.js';
 import { postgresLivechat } from './livechat-store.js';
 
@@ -73,7 +75,9 @@ export interface PostgresStoreOptions {
   onError?: (err: unknown) => void;
 }
 
-type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts'>> = Awaited<ReturnType<Store[K]>>;
+type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts' | 'audit'>> = Awaited<
+  ReturnType<Store[K]>
+>;
 
 /** Append batches running at once, each in its own transaction (see AppendBatcher). */
 const MAX_BATCHES_IN_FLIGHT = 4;
@@ -102,6 +106,8 @@ export class PostgresStore implements Store {
   readonly livechat: LivechatStore;
   /** Dashboard accounts, sessions and links (see accounts.ts). */
   readonly accounts: AccountStore;
+  /** The audit log (see audit.ts). */
+  readonly audit: AuditStore;
 
   private constructor(
     private readonly db: Database,
@@ -113,6 +119,7 @@ export class PostgresStore implements Store {
     };
     this.livechat = postgresLivechat(db);
     this.accounts = new PostgresAccounts(db);
+    this.audit = new PostgresAudit(db);
     this.appends = new AppendBatcher(db, autocommit, {
       // Half the pool at most, so that reads and other writes still find connections.
       maxInFlight: Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, Math.floor(options.poolSize / 2))),

@@ -26,7 +26,9 @@ import { appendMessageRow } from './append-message.js';
 import type { Queryable } from './database.js';
 import { sql } from './sql.js';
 
-type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts'>> = Awaited<ReturnType<Store[K]>>;
+type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts' | 'audit'>> = Awaited<
+  ReturnType<Store[K]>
+>;
 
 /**
  * The thread mutations other than a plain append, each run by the store inside

@@ -449,6 +449,26 @@ export const migrations: readonly Migration[] = [
       UPDATE conversations SET first_response_at = first_agent_reply_at;
     `,
   },
+  {
+    version: 10,
+    name: 'audit log',
+    sql: `
+      CREATE TABLE audit_log (
+        tenant_id       TEXT NOT NULL,
+        id              TEXT NOT NULL,
+        at              TEXT NOT NULL,
+        actor_kind      TEXT NOT NULL,
+        actor_id        TEXT NOT NULL,
+        action          TEXT NOT NULL,
+        path            TEXT NOT NULL,
+        organization_id TEXT,
+        status          INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX audit_log_order ON audit_log (tenant_id, at, id);
+      CREATE INDEX audit_log_organization ON audit_log (tenant_id, organization_id, at, id);
+    `,
+  },
 ];
 
 /**

@@ -34,6 +34,8 @@ import { ThreadWrites } from './thread-writes.js';
 import { WriteQueue, type CommitListener } from './write-queue.js';
 import type { LivechatStore } from '../../core/ports/livechat-store.js';
 import type { AccountStore } from '../../core/ports/account-store.js';
+import type { AuditStore } from '../../core/ports/audit-store.js';
+import { SqliteAudit } from './audit.js';
 import { SqliteAccounts } from './accounts.js';
 import { sqliteLivechat } from './livechat-store.js';
 
@@ -70,6 +72,8 @@ export class SqliteStore implements Store {
   readonly livechat: LivechatStore;
   /** Dashboard accounts, sessions and links (see accounts.ts). */
   readonly accounts: AccountStore;
+  /** The audit log (see audit.ts). */
+  readonly audit: AuditStore;
 
   private constructor(
     private readonly db: Database.Database,
@@ -80,6 +84,7 @@ export class SqliteStore implements Store {
     this.queue = new WriteQueue(db, onCommit);
     this.livechat = sqliteLivechat(db, this.queue);
     this.accounts = new SqliteAccounts(db, this.queue);
+    this.audit = new SqliteAudit(db, this.queue);
   }
 
   /** Opens (creating if needed) the database file and brings its schema up to date. */

@@ -17,7 +17,9 @@ import type {
 import { toMessage, toParticipant, toReceipt, toThread, type MessageRow, type ThreadRow } from './rows.js';
 import type { Statements } from './statements.js';
 
-type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts'>> = Awaited<ReturnType<Store[K]>>;
+type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts' | 'audit'>> = Awaited<
+  ReturnType<Store[K]>
+>;
 
 /**
  * The thread mutations, as synchronous bodies that the write queue runs inside
