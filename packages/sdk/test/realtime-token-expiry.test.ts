@@ -34,3 +34,17 @@ it('an expired token (4101) is refreshed through the credential, then the sessio
   expect(events.all('connected')[1]?.resuming).toBe(true);
   expect(events.events(thread.id).map((e) => e.pos)).toEqual([1, 2]);
 });
+
+it('a revoked token (4102) lets a disconnected listener stop the session, as an app signing out does', async () => {
+  const alice = await h.user('alice-signs-out');
+  const { session, events } = h.session(alice.token);
+  await session.start();
+  // Before the fix, the session then tried to reconnect from `stopped` and threw (an unhandled error).
+  session.on('disconnected', () => session.stop());
+  const revoked = await h.server.api('DELETE', `/v1/users/${alice.id}/tokens`);
+  expect(revoked.status).toBe(204);
+  await events.until(() => events.all('disconnected').length === 1, 'disconnected');
+  expect(events.all('disconnected')[0]).toMatchObject({ code: 4102 });
+  expect(session.state).toBe('stopped');
+  expect(events.all('reconnecting')).toEqual([]);
+});

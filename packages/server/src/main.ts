@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Parley is running on ${server.backends}${config.databaseUrl === undefined ? ` (data in ${config.dataDir})` : ''}.`,
+    `  Dashboard      ${server.url}/app`,
     `  REST API       ${server.url}/v1`,
     `  WebSocket      ${server.url.replace(/^http/, 'ws')}/v1/realtime`,
     `  API reference  ${server.url}/docs`,

@@ -326,3 +326,41 @@ describe('the inbox feed', () => {
     expect(theirs.frames.filter((f) => f.type === 'conversation')).toEqual([]);
   });
 });
+
+describe('the first admin in the inbox', () => {
+  it('takes a waiting conversation for themselves with their own session', async () => {
+    const widget: Widget = { org: { id: orgId, name: '', createdAt: '', updatedAt: '' }, key: '' };
+    const saved = await ts.api<{ widgetKey: string }>('PUT', `/v1/organizations/${orgId}/widget-settings`, {
+      body: {
+        allowedOrigins: ['https://shop.example'],
+        title: 'Help',
+        subtitle: '',
+        color: '#112233',
+        position: 'bottom-right',
+        launcherText: 'Chat',
+        welcomeMessages: [],
+        language: 'auto',
+        preChatForm: [],
+        offlineForm: { enabled: false, email: null },
+        fallbackContact: '',
+      },
+    });
+    widget.key = saved.body.widgetKey;
+    // The admin is away: the conversation waits for someone to take it.
+    await ts.api('PATCH', `/v1/organizations/${orgId}/agents/${admin.account.userId}`, {
+      body: { status: 'away' },
+    });
+    const { conversation } = await visitorWithConversation(ts.api, widget, {});
+    expect(conversation.status).toBe('pending');
+    const taken = await ts.api<Conversation>(
+      'POST',
+      `/v1/organizations/${orgId}/conversations/${conversation.id}/take`,
+      {
+        auth: admin.accessToken,
+        body: {},
+      },
+    );
+    expect(taken.status, JSON.stringify(taken.body)).toBe(200);
+    expect(taken.body).toMatchObject({ status: 'open', agentId: admin.account.userId });
+  });
+});

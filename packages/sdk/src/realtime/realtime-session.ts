@@ -410,6 +410,8 @@ export class RealtimeSession {
   private closed(code: number, reason: string, action: CloseAction): void {
     this.abandon();
     this.emitDisconnected(code, reason, action);
+    // A `disconnected` listener may have stopped the session (an app signing out on 4102).
+    if (this.state === 'stopped') return;
     if (action === 'stop') {
       this.outbox.suspend();
       this.machine.to('stopped');

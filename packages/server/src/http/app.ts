@@ -20,6 +20,7 @@ import { livechatInboxRoutes } from './routes/livechat-inbox.js';
 import { livechatConversationRoutes } from './routes/livechat-conversations.js';
 import { livechatWidgetConversationRoutes } from './routes/livechat-widget-conversations.js';
 import { widgetAssetRoutes, type WidgetAssetOptions } from './routes/widget-assets.js';
+import { dashboardAssetRoutes } from './routes/dashboard-assets.js';
 
 /** The REST transport: a thin adapter from HTTP onto the domain actions. */
 export async function buildHttp(
@@ -93,5 +94,6 @@ export async function buildHttp(
   accountRoutes(app, core);
   livechatInboxRoutes(app, core);
   widgetAssetRoutes(app, { demoWidgetKey: options.demoWidgetKey ?? (async () => null) });
+  dashboardAssetRoutes(app);
   return app;
 }

@@ -385,9 +385,11 @@ export class Conversations {
     await accessOrganization(this.deps, actor, organizationId, 'read');
     const conversation = await this.deps.store.livechat.getConversation(actor.tenantId, conversationId);
     if (conversation?.organizationId !== organizationId) throw new AppError('conversation_not_found');
-    if (isAdmin(actor)) return { conversation, agent: null };
     const agent =
       actor.kind === 'user' ? await this.deps.store.livechat.getAgent(actor.tenantId, actor.userId) : null;
+    // A tenant admin may act on anything; when they are also an agent here, `take` is for themselves.
+    if (isAdmin(actor))
+      return { conversation, agent: agent?.organizationId === organizationId ? agent : null };
     if (!agent) throw new AppError('forbidden');
     if (need === 'read' || agent.role !== 'agent') return { conversation, agent };
     if (need === 'act' && conversation.agentId === agent.userId) return { conversation, agent };

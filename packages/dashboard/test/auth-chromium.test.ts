@@ -1,0 +1,132 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allowWidget,
+  browserAvailable,
+  bubbles,
+  patientPolls,
+  seriousViolations,
+  shot,
+  startBrowserFixture,
+  visitorStartsChat,
+  type BrowserFixture,
+} from './support/dashboard.js';
+
+const ADMIN = { email: 'camille@example.com', password: 'correct horse battery', name: 'Camille' };
+
+/**
+ * Issue 6 §1 in Chromium, through the real sign-in routes: first-run setup,
+ * the empty inbox, a visitor's conversation live, take, reply, resolve,
+ * sign-out (the old token refused) and sign-in again. Needs `/v1/auth/*`:
+ * without them this suite fails, it never skips.
+ */
+describe.skipIf(!browserAvailable)('first run, sign-in and sign-out, in Chromium', () => {
+  patientPolls(15_000);
+  let fx: BrowserFixture;
+  let page: Page;
+
+  beforeAll(async () => {
+    fx = await startBrowserFixture();
+    page = (await fx.newPage({ viewport: { width: 1280, height: 800 } })).page;
+  });
+  afterAll(() => fx?.close());
+
+  const session = () =>
+    page.evaluate(() => JSON.parse(localStorage.getItem('parley.dashboard.session') ?? 'null')) as Promise<{
+      accessToken: string;
+      account: { organizationId: string; userId: string };
+    } | null>;
+
+  it('the auth routes exist on this server', async () => {
+    const setup = await fx.server.api('GET', '/v1/auth/setup', { auth: null });
+    expect(setup.status, 'GET /v1/auth/setup is not there yet').toBe(200);
+  });
+
+  it('first-run setup leads to the empty inbox; a visitor appears live; take, reply, resolve', async () => {
+    await page.goto(`${fx.server.url}/app`);
+    await page.locator('h1', { hasText: 'Welcome to Parley' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'setup');
+    await page.locator('#organizationName').fill('Maison Support');
+    await page.locator('#displayName').fill(ADMIN.name);
+    await page.locator('#email').fill(ADMIN.email);
+    await page.locator('#password').fill(ADMIN.password);
+    await page.locator('button[type=submit]').click();
+    await page.locator('.list-pane').waitFor();
+    await page.locator('.tab', { hasText: 'Mine' }).click();
+    await expect.poll(() => page.locator('.empty-title').textContent()).toBe('No conversations here.');
+
+    const s = (await session())!;
+    const orgId = s.account.organizationId;
+    const widgetKey = await allowWidget(fx.server.api, orgId, fx.pages.origin);
+    // Online, taking nothing by itself: the conversation waits in Unassigned.
+    await page.locator('[data-testid=agent-status]').selectOption('online');
+    const patched = await fx.server.api('PATCH', `/v1/organizations/${orgId}/agents/${s.account.userId}`, {
+      body: { maxChats: 0 },
+    });
+    expect(patched.status).toBe(200);
+    await page.locator('.tab', { hasText: 'Unassigned' }).click();
+
+    const visitor = await visitorStartsChat(fx, widgetKey, 'Vera', 'Bonjour, my parcel is late');
+    const row = page.locator('.row', { hasText: 'Vera' });
+    await row.waitFor();
+    await shot(page, 'auth-inbox-live');
+    await row.click();
+    await page.locator('.actions button', { hasText: 'Take' }).click();
+    const composer = page.locator('#composer-input');
+    await expect.poll(() => composer.getAttribute('readonly')).toBe(null);
+    await composer.fill('Hello Vera, I am on it.');
+    await composer.press('Enter');
+    await expect
+      .poll(() => visitor.locator('parley-widget .m:not(.me) .bubble').last().textContent())
+      .toBe('Hello Vera, I am on it.');
+    expect(await bubbles(page)).toEqual(['Bonjour, my parcel is late', 'Hello Vera, I am on it.']);
+    await page.locator('[data-action=resolve]').click();
+    await expect.poll(() => page.locator('.conv-title .pill').textContent()).toBe('Resolved');
+  }, 120_000);
+
+  it('sign-out returns to sign-in and the old token is refused; a wrong password gets a generic error', async () => {
+    const before = (await session())!;
+    await page.locator('button', { hasText: 'Sign out' }).click();
+    await page.locator('h1', { hasText: 'Sign in to Parley' }).waitFor();
+    expect(await session()).toBeNull();
+    const me = await fx.server.api('GET', '/v1/auth/me', { auth: before.accessToken });
+    expect(me.status).toBe(401);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.locator('#email').fill(ADMIN.email);
+    await page.locator('#password').fill('not the password');
+    await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toBe('Wrong email or password.');
+    await page.locator('#email').fill('nobody@example.com');
+    await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toBe('Wrong email or password.');
+    await shot(page, 'sign-in-error');
+
+    await page.locator('#email').fill(ADMIN.email);
+    await page.locator('#password').fill(ADMIN.password);
+    await page.locator('button[type=submit]').click();
+    await page.locator('.list-pane').waitFor();
+    expect((await session())!.accessToken).not.toBe(before.accessToken);
+  });
+
+  it('a session revoked elsewhere sends the app back to sign-in (4102 on the live connection)', async () => {
+    const current = (await session())!;
+    // Sign out with the same token from outside the page: the server closes the page's socket.
+    const out = await fx.server.api('POST', '/v1/auth/sign-out', { auth: current.accessToken });
+    expect(out.status).toBe(204);
+    await page.locator('h1', { hasText: 'Sign in to Parley' }).waitFor();
+    expect(await page.locator('.alert.ok').textContent()).toBe('Your session has ended. Sign in again.');
+  });
+
+  it('the password-reset request screen says plainly when the server sends no email', async () => {
+    // The test server has no SMTP: the route answers 409 mail_not_configured.
+    await page.goto(`${fx.server.url}/app#/reset`);
+    await page.locator('#email').fill('someone@example.com');
+    await page.locator('button[type=submit]').click();
+    await expect
+      .poll(() => page.locator('.alert.error').textContent())
+      .toBe('This server sends no email. Ask your administrator to reset your password.');
+    await shot(page, 'reset-request');
+  });
+});

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import type { WidgetSettings } from '@parley/protocol';
+import type { Api } from '../../../server/test/support/server.js';
+import { hostPage } from '../../../widget/test/support/host-pages.js';
+import type { BrowserFixture } from '../../../widget/test/support/browser-fixture.js';
+
+export {
+  patientPolls,
+  startBrowserFixture,
+  type BrowserFixture,
+} from '../../../widget/test/support/browser-fixture.js';
+export { browserAvailable } from '../../../sdk/test/browser/support/browser.js';
+
+export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's serious and critical violations. Injected through the debugger
+ * protocol (`evaluate`), not a script tag: the dashboard's CSP refuses inline scripts.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: Array<{
+              id: string;
+              impact: string;
+              nodes: Array<{ failureSummary: string; html: string }>;
+            }>;
+          }>;
+        };
+      }
+    ).axe;
+    return (await axe.run()).violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => `${n.html} ${n.failureSummary}`),
+    }));
+  });
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.join(' | ')}`);
+}
+
+/** Lets the host pages embed the organization's widget, with a pre-chat name field. */
+export async function allowWidget(
+  api: Api,
+  organizationId: string,
+  origin: string,
+  changes: Partial<WidgetSettings> = {},
+): Promise<string> {
+  const current = await api<{ widgetKey: string; settings: WidgetSettings }>(
+    'GET',
+    `/v1/organizations/${organizationId}/widget-settings`,
+  );
+  if (current.status !== 200)
+    throw new Error(`widget settings: ${current.status} ${JSON.stringify(current.body)}`);
+  const saved = await api<{ widgetKey: string }>(
+    'PUT',
+    `/v1/organizations/${organizationId}/widget-settings`,
+    {
+      body: {
+        ...current.body.settings,
+        allowedOrigins: [origin],
+        preChatForm: [{ key: 'name', label: 'Your name', type: 'name', required: true }],
+        ...changes,
+      },
+    },
+  );
+  if (saved.status !== 200) throw new Error(`widget settings: ${saved.status} ${JSON.stringify(saved.body)}`);
+  return saved.body.widgetKey;
+}
+
+/** A visitor on the host site opens the widget, fills the pre-chat name and sends a first message. */
+export async function visitorStartsChat(
+  fx: BrowserFixture,
+  widgetKey: string,
+  name: string,
+  message: string,
+): Promise<Page> {
+  const { page } = await fx.newPage({ viewport: { width: 1000, height: 760 } });
+  const url = fx.pages.set(
+    `shop-${Math.random().toString(36).slice(2)}`,
+    hostPage(`${fx.server.url}/widget.js`, { 'data-key': widgetKey }),
+  );
+  await page.goto(url);
+  await page.locator('parley-widget button.l').click();
+  await page.locator('parley-widget #pw-f-name').fill(name);
+  await page.locator('parley-widget button.primary').click();
+  const input = page.locator('parley-widget #pw-input');
+  await input.waitFor();
+  await input.fill(message);
+  await input.press('Enter');
+  return page;
+}
+
+/** Texts of the agent's side of a conversation, in order. */
+export function bubbles(page: Page) {
+  return page.locator('.messages .bubble').allTextContents();
+}
