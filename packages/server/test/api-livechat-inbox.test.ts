@@ -106,6 +106,12 @@ describe('labels', () => {
     expect((await list('billing')).body.items.map((c) => c.id).sort()).toEqual([a.id, b.id].sort());
     expect((await put(a.id, [])).body.labels).toEqual([]);
     expect((await list('vip')).body.items).toEqual([]);
+    // One visitor's conversations, for the visitor panel.
+    const own = await ts.api<Page<Conversation>>(
+      'GET',
+      `/v1/organizations/${widget.org.id}/conversations?visitorId=${a.visitorId}`,
+    );
+    expect(own.body.items.map((c) => c.id)).toEqual([a.id]);
     expectError(await put(a.id, ['has\nnewline']), 400, 'invalid_request');
     expectError(await put(a.id, [' padded']), 400, 'invalid_request');
     expectError(

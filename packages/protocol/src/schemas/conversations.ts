@@ -145,6 +145,8 @@ export const ListConversationsQuery = Type.Object(
     departmentId: Type.Optional(Id),
     agentId: Type.Optional(Id),
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    /** One visitor's conversations (the visitor panel's history). */
+    visitorId: Type.Optional(Id),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },

@@ -60,6 +60,7 @@ export class Conversations {
       ...(query.departmentId !== undefined && { departmentId: query.departmentId }),
       ...(query.agentId !== undefined && { agentId: query.agentId }),
       ...(query.label !== undefined && { label: query.label }),
+      ...(query.visitorId !== undefined && { visitorId: query.visitorId }),
       ...(before && { before }),
     });
     const page = rows.slice(0, query.limit);

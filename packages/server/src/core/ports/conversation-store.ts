@@ -160,6 +160,7 @@ export interface ConversationQuery {
   departmentId?: string;
   agentId?: string;
   label?: string;
+  visitorId?: string;
   before?: { createdAt: string; id: string };
 }
 

@@ -119,6 +119,7 @@ export class PostgresConversations implements ConversationStore {
     if (query.status !== undefined) add((n) => `status = $${n}`, query.status);
     if (query.departmentId !== undefined) add((n) => `department_id = $${n}`, query.departmentId);
     if (query.agentId !== undefined) add((n) => `agent_id = $${n}`, query.agentId);
+    if (query.visitorId !== undefined) add((n) => `visitor_id = $${n}`, query.visitorId);
     if (query.label !== undefined) add((n) => `labels::jsonb ? $${n}`, query.label);
     if (query.before) {
       values.push(query.before.createdAt, query.before.id);

@@ -165,6 +165,7 @@ export class SqliteConversations implements ConversationStore {
     if (query.status !== undefined) filter('status = ?', query.status);
     if (query.departmentId !== undefined) filter('department_id = ?', query.departmentId);
     if (query.agentId !== undefined) filter('agent_id = ?', query.agentId);
+    if (query.visitorId !== undefined) filter('visitor_id = ?', query.visitorId);
     if (query.label !== undefined)
       filter('EXISTS (SELECT 1 FROM json_each(labels) WHERE value = ?)', query.label);
     if (query.before) {
