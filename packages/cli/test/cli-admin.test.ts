@@ -4,6 +4,10 @@ import { startTestServer, type TestServer } from '../../server/test/support/serv
 import { uid } from '../../server/test/support/fixtures.js';
 import { json, runCli } from './run-cli.js';
 
+// Each case spawns the CLI several times (a second or more each under tsx, more on a loaded
+// machine): a budget for the whole case, not a timing assertion.
+const SPAWNS_TIMEOUT_MS = 120_000;
+
 let server: TestServer;
 let admin: Record<string, string>;
 
@@ -15,7 +19,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('user, token and api-key', () => {
+describe('user, token and api-key', { timeout: SPAWNS_TIMEOUT_MS }, () => {
   it('creates, lists and deletes users', async () => {
     const id = uid('dana');
     const [created, table] = await Promise.all([
@@ -131,7 +135,7 @@ describe('user, token and api-key', () => {
   });
 });
 
-describe('help', () => {
+describe('help', { timeout: SPAWNS_TIMEOUT_MS }, () => {
   it('prints help with exit 0, for the program and for a nested command', async () => {
     const [root, nested, version, none] = await Promise.all([
       runCli(['--help']),

@@ -5,6 +5,10 @@ import { createUserWithToken, startTestServer, type TestServer } from '../../ser
 import { sendMessage, sendRates, uid } from '../../server/test/support/fixtures.js';
 import { finished, json, runCli, startCli, waitForOutput } from './run-cli.js';
 
+// Each case spawns the CLI several times (a second or more each under tsx, more on a loaded
+// machine): a budget for the whole case, not a timing assertion.
+const SPAWNS_TIMEOUT_MS = 120_000;
+
 let server: TestServer;
 let alice: { id: string; token: string };
 let bob: { id: string; token: string };
@@ -31,7 +35,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('thread', () => {
+describe('thread', { timeout: SPAWNS_TIMEOUT_MS }, () => {
   it('creates, renames, lists and deletes threads, as tables and as JSON', async () => {
     const created = await runCli(['thread', 'create', '--topic', 'Lunch plans', '--json'], as(alice));
     expect(created).toMatchObject({ code: 0, stderr: '' });
@@ -77,7 +81,7 @@ describe('thread', () => {
   });
 });
 
-describe('message', () => {
+describe('message', { timeout: SPAWNS_TIMEOUT_MS }, () => {
   it('sends, lists, gets, edits and deletes messages, and sends and lists read receipts', async () => {
     const thread = (
       await server.api<Thread>('POST', '/v1/threads', {
@@ -186,7 +190,7 @@ describe('message', () => {
   });
 });
 
-describe('participant', () => {
+describe('participant', { timeout: SPAWNS_TIMEOUT_MS }, () => {
   it('adds, lists and removes participants', async () => {
     const thread = (
       await server.api<Thread>('POST', '/v1/threads', { auth: alice.token, body: { topic: 'P' } })
@@ -232,7 +236,7 @@ describe('participant', () => {
   });
 });
 
-describe('errors', () => {
+describe('errors', { timeout: SPAWNS_TIMEOUT_MS }, () => {
   it('says what is missing or wrong, with the documented exit codes', async () => {
     const port = await closedPort();
     const [
@@ -301,7 +305,7 @@ describe('errors', () => {
   });
 });
 
-describe('listen', () => {
+describe('listen', { timeout: SPAWNS_TIMEOUT_MS }, () => {
   it('prints the events sent meanwhile, one line each, and stops cleanly on SIGINT', async () => {
     const thread = (
       await server.api<Thread>('POST', '/v1/threads', {
