@@ -3,9 +3,12 @@ import type {
   Account,
   Agent,
   AgentStatus,
+  CannedResponse,
   Conversation,
   ConversationStatus,
   Department,
+  Note,
+  SearchResult,
   Session,
   SetupStatus,
 } from '@parley/protocol';
@@ -59,6 +62,8 @@ export interface ConversationQuery {
   status?: ConversationStatus | undefined;
   agentId?: string | undefined;
   departmentId?: string | undefined;
+  label?: string | undefined;
+  visitorId?: string | undefined;
   cursor?: string | undefined;
   limit?: number;
 }
@@ -111,6 +116,8 @@ export class AgentApi {
       status: query.status,
       agentId: query.agentId,
       departmentId: query.departmentId,
+      label: query.label,
+      visitorId: query.visitorId,
       cursor: query.cursor,
       limit: query.limit ?? 50,
     };
@@ -163,5 +170,32 @@ export class AgentApi {
   async setStatus(status: AgentStatus): Promise<Agent> {
     const path = `${this.org}/agents/${encodeURIComponent(this.session.account.userId)}`;
     return (await this.http.request<Agent>('PATCH', path, { body: { status } })).body;
+  }
+
+  private one(id: string): string {
+    return `${this.org}/conversations/${encodeURIComponent(id)}`;
+  }
+
+  /** Private notes: their own route, never the thread (so never the visitor's). */
+  async notes(id: string): Promise<Note[]> {
+    return (await this.http.request<Note[]>('GET', `${this.one(id)}/notes`)).body;
+  }
+
+  async addNote(id: string, content: string): Promise<Note> {
+    return (await this.http.request<Note>('POST', `${this.one(id)}/notes`, { body: { content } })).body;
+  }
+
+  async setLabels(id: string, labels: string[]): Promise<Conversation> {
+    return (await this.http.request<Conversation>('PUT', `${this.one(id)}/labels`, { body: { labels } }))
+      .body;
+  }
+
+  async cannedResponses(): Promise<CannedResponse[]> {
+    return (await this.http.request<CannedResponse[]>('GET', `${this.org}/canned-responses`)).body;
+  }
+
+  async search(q: string): Promise<SearchResult> {
+    return (await this.http.request<SearchResult>('GET', `${this.org}/search`, { query: { q, limit: 20 } }))
+      .body;
   }
 }

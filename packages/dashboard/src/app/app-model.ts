@@ -6,6 +6,7 @@ import { AgentApi } from './api.js';
 import { initialLanguage, LANGUAGES, saveLanguage, type Language, type Strings } from './i18n.js';
 import { InboxModel, visitorName } from './inbox-model.js';
 import { navigate, parseRoute, type Route } from './router.js';
+import { SearchModel } from './search-model.js';
 import { loadSession, onSessionStorageChange, saveSession } from './session.js';
 import { ThreadModel } from './thread-model.js';
 
@@ -18,6 +19,7 @@ export interface SignedIn {
   api: AgentApi;
   client: ChatClient;
   inbox: InboxModel;
+  search: SearchModel;
   thread: ThreadModel | null;
   connection: ConnectionState;
   /** Connected once already: a later drop shows the reconnecting banner. */
@@ -37,6 +39,8 @@ export class AppModel {
   /** A message for the sign-in screen (the session ended). */
   notice: string | null = null;
   helpOpen = false;
+  /** The visitor panel: open by default where there is room for a third column. */
+  panelOpen = typeof matchMedia === 'function' && matchMedia('(min-width: 1100px)').matches;
   readonly alerts = new Alerts();
   private listener: () => void = () => undefined;
 
@@ -100,6 +104,7 @@ export class AppModel {
       api,
       client,
       inbox,
+      search: new SearchModel(api, this.changed),
       thread: null,
       connection: 'idle',
       wasConnected: false,
@@ -119,6 +124,7 @@ export class AppModel {
     void inbox.load();
     void inbox.loadSummaries(() => client.listChatThreads().byPage({ maxPageSize: 100 }));
     void inbox.loadAgents();
+    void inbox.loadCanned();
     // The account may have changed since the session began (name, role): refresh it quietly.
     api
       .me()
@@ -177,6 +183,9 @@ export class AppModel {
         if (here(e.threadId)) s.thread!.typingFrom(e.userId, e.displayName);
       }),
       client.on('participantsAdded', () => void inbox.loadSummaries()),
+      client.on('noteAdded', (e) => {
+        if (here(e.note.conversationId)) s.thread!.noteAdded(e.note);
+      }),
     );
     const visible = () => {
       if (!document.hidden && s.thread) {
@@ -215,6 +224,7 @@ export class AppModel {
         .then((c) => s.inbox.apply(c))
         .catch(() => undefined);
     }
+    void thread.loadNotes(() => s.api.notes(id));
     void thread.load().then(() => {
       thread.markSeen(s.inbox.conversations.get(id));
       s.inbox.markRead(id);
@@ -235,6 +245,25 @@ export class AppModel {
     const c = await s.api.act(id, action, payload);
     s.inbox.apply(c);
     if (action === 'take') void s.inbox.loadSummaries();
+  }
+
+  /** A private note: to the organization's agents only, through its own route (never the thread). */
+  async addNote(conversationId: string, content: string): Promise<void> {
+    const s = this.signedIn;
+    if (!s) return;
+    const note = await s.api.addNote(conversationId, content);
+    if (s.thread?.id === conversationId) s.thread.noteAdded(note);
+  }
+
+  async setLabels(conversationId: string, labels: string[]): Promise<void> {
+    const s = this.signedIn;
+    if (!s) return;
+    s.inbox.apply(await s.api.setLabels(conversationId, labels));
+  }
+
+  togglePanel(open = !this.panelOpen): void {
+    this.panelOpen = open;
+    this.changed();
   }
 
   async setStatus(status: AgentStatus): Promise<void> {
@@ -274,6 +303,7 @@ export class AppModel {
     this.signedIn = null;
     for (const off of s.offs) off();
     s.thread?.dispose();
+    s.search.dispose();
     void s.client.stopRealtimeNotifications();
   }
 }

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type {
   Agent,
+  CannedResponse,
   Conversation,
   ConversationStatus,
   Department,
@@ -14,6 +15,13 @@ const PREVIEW_RETRY_MS = 1500;
 
 export type View = 'mine' | 'unassigned' | 'all';
 export type StatusFilter = ConversationStatus | 'any';
+
+/** The list's filters beyond the view and status: '' is "any". */
+export interface Filters {
+  label: string;
+  departmentId: string;
+  agentId: string;
+}
 
 /** What the list shows of a thread beyond the conversation: its last message and unread count. */
 export interface Summary {
@@ -34,6 +42,9 @@ export class InboxModel {
   departments: Department[] = [];
   view: View = 'unassigned';
   status: StatusFilter = 'any';
+  filters: Filters = { label: '', departmentId: '', agentId: '' };
+  /** The organization's canned responses, by shortcut (the composer completes them after `/`). */
+  canned: CannedResponse[] = [];
   nextCursor: string | null = null;
   loading = false;
   error: unknown = null;
@@ -46,18 +57,53 @@ export class InboxModel {
     private readonly changed: () => void,
   ) {}
 
+  /** The agent filter applies to the All view only: Mine is the agent's, Unassigned nobody's. */
+  get agentFilterApplies(): boolean {
+    return this.view === 'all';
+  }
+
   private query(): ConversationQuery {
-    if (this.view === 'unassigned') return { status: 'pending' };
+    const { label, departmentId } = this.filters;
+    const common = { label: label || undefined, departmentId: departmentId || undefined };
+    if (this.view === 'unassigned') return { status: 'pending', ...common };
     return {
+      ...common,
       status: this.status === 'any' ? undefined : this.status,
-      agentId: this.view === 'mine' ? this.me : undefined,
+      agentId: this.view === 'mine' ? this.me : this.filters.agentId ? this.filters.agentId : undefined,
     };
   }
 
   matches(c: Conversation): boolean {
+    const { label, departmentId, agentId } = this.filters;
+    if (label && !c.labels.includes(label)) return false;
+    if (departmentId && c.departmentId !== departmentId) return false;
     if (this.view === 'unassigned') return c.status === 'pending';
     if (this.view === 'mine' && c.agentId !== this.me) return false;
+    if (this.agentFilterApplies && agentId && c.agentId !== agentId) return false;
     return this.status === 'any' || c.status === this.status;
+  }
+
+  setFilters(changes: Partial<Filters>): void {
+    this.filters = { ...this.filters, ...changes };
+    void this.load();
+  }
+
+  /** Labels seen on the conversations loaded so far: the label filter's suggestions. */
+  knownLabels(): string[] {
+    const all = new Set<string>();
+    for (const c of this.conversations.values()) for (const l of c.labels) all.add(l);
+    return [...all].sort();
+  }
+
+  async loadCanned(): Promise<void> {
+    try {
+      this.canned = [...(await this.api.cannedResponses())].sort((a, b) =>
+        a.shortcut < b.shortcut ? -1 : 1,
+      );
+      this.changed();
+    } catch {
+      // The composer works without them.
+    }
   }
 
   /** The current view, newest first (the server's order). */
@@ -103,7 +149,7 @@ export class InboxModel {
   /** After a reconnect: whatever was missed is refetched, never replayed. */
   async refetch(): Promise<void> {
     this.conversations.clear();
-    await Promise.all([this.load(), this.loadSummaries(), this.loadAgents()]);
+    await Promise.all([this.load(), this.loadSummaries(), this.loadAgents(), this.loadCanned()]);
   }
 
   /** Threads the agent is in (their conversations): last message and unread count in one call. */

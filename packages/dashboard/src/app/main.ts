@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { AppModel } from './app-model.js';
 import { InviteScreen, ResetScreen, SetupScreen, SignInScreen } from './views/auth.js';
 import { InboxScreen } from './views/inbox.js';
+import { AdminScreen } from './views/admin/admin.js';
+import { ReportsScreen } from './views/reports.js';
 import { installShortcuts } from './shortcuts.js';
 
 function App({ model }: { model: AppModel }): ComponentChild {
@@ -19,6 +21,12 @@ function App({ model }: { model: AppModel }): ComponentChild {
       return h(InviteScreen, { model, token: route.token });
     case 'inbox':
       if (model.signedIn) return h(InboxScreen, { model, s: model.signedIn });
+      return h(SignInScreen, { model });
+    case 'admin':
+      if (model.signedIn) return h(AdminScreen, { model, s: model.signedIn, section: route.section });
+      return h(SignInScreen, { model });
+    case 'reports':
+      if (model.signedIn) return h(ReportsScreen, { model, s: model.signedIn });
       return h(SignInScreen, { model });
     default:
       return h(SignInScreen, { model });

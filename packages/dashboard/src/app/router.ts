@@ -6,7 +6,22 @@ export type Route =
   | { name: 'sign-in' }
   | { name: 'reset'; token: string | null }
   | { name: 'invite'; token: string | null }
-  | { name: 'inbox'; conversationId: string | null };
+  | { name: 'inbox'; conversationId: string | null }
+  | { name: 'admin'; section: AdminSection }
+  | { name: 'reports' };
+
+/** The administration's sections, in the order of its menu: `#/admin/widget`. */
+export const ADMIN_SECTIONS = [
+  'organization',
+  'agents',
+  'departments',
+  'hours',
+  'widget',
+  'canned',
+  'api-keys',
+  'audit',
+] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?', 2);
@@ -23,6 +38,12 @@ export function parseRoute(hash: string): Route {
       return { name: 'invite', token };
     case 'inbox':
       return { name: 'inbox', conversationId: parts[1] ? decodeURIComponent(parts[1]) : null };
+    case 'admin': {
+      const section = ADMIN_SECTIONS.find((x) => x === parts[1]) ?? 'organization';
+      return { name: 'admin', section };
+    }
+    case 'reports':
+      return { name: 'reports' };
     default:
       return { name: 'inbox', conversationId: null };
   }
@@ -32,6 +53,8 @@ export function href(route: Route): string {
   switch (route.name) {
     case 'inbox':
       return route.conversationId ? `#/inbox/${encodeURIComponent(route.conversationId)}` : '#/inbox';
+    case 'admin':
+      return `#/admin/${route.section}`;
     case 'reset':
     case 'invite':
       return route.token ? `#/${route.name}?token=${encodeURIComponent(route.token)}` : `#/${route.name}`;

@@ -24,7 +24,8 @@ export function installShortcuts(model: AppModel): () => void {
       return;
     }
     const s = model.signedIn;
-    if (!s || model.helpOpen) return;
+    // The inbox's single keys act on conversations: elsewhere (admin, reports) they are plain keys.
+    if (!s || model.helpOpen || model.route.name !== 'inbox') return;
     const list = s.inbox.visible();
     const index = s.thread ? list.findIndex((c) => c.id === s.thread!.id) : -1;
     const open = (i: number) => {
@@ -38,6 +39,9 @@ export function installShortcuts(model: AppModel): () => void {
         break;
       case 'k':
         open(index < 0 ? 0 : index - 1);
+        break;
+      case '/':
+        document.getElementById('inbox-search')?.focus();
         break;
       case 'r':
         document.getElementById('composer-input')?.focus();

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { Conversation, Message } from '@parley/protocol';
+import type { Conversation, Message, Note } from '@parley/protocol';
 import type { ChatClient, LocalMessage, LocalMessageState } from '@parley/sdk';
 
 const PAGE = 50;
@@ -26,6 +26,9 @@ export interface Item {
   deleted: boolean;
 }
 
+/** The conversation's timeline: its messages, and the agents' private notes between them by time. */
+export type Entry = { kind: 'message'; key: string; item: Item } | { kind: 'note'; key: string; note: Note };
+
 /**
  * One open conversation: its history (paged back on demand), live messages,
  * typing, and the visitor's read position, from which the agent's messages
@@ -33,6 +36,9 @@ export interface Item {
  */
 export class ThreadModel {
   readonly items = new Map<string, Item>();
+  /** Private notes, by id: loaded over REST, then pushed live (`noteAdded`). */
+  readonly notes = new Map<string, Note>();
+  notesError: unknown = null;
   hasOlder = false;
   loadingOlder = false;
   loaded = false;
@@ -111,6 +117,48 @@ export class ThreadModel {
       if (b.sequence === null) return -1;
       return a.sequence - b.sequence;
     });
+  }
+
+  async loadNotes(fetchNotes: () => Promise<Note[]>): Promise<void> {
+    try {
+      for (const note of await fetchNotes()) this.notes.set(note.id, note);
+      this.notesError = null;
+    } catch (err) {
+      this.notesError = err;
+    }
+    this.changed();
+  }
+
+  /** A note, from this agent's own post or from the live feed (either may come first). */
+  noteAdded(note: Note): void {
+    if (note.conversationId !== this.id || this.notes.has(note.id)) return;
+    this.notes.set(note.id, note);
+    this.changed();
+  }
+
+  /**
+   * Messages in display order, with each note placed before the first
+   * message written after it. Notes older than the oldest loaded page wait
+   * until that page is loaded (while older messages remain).
+   */
+  timeline(): Entry[] {
+    const items = this.list();
+    const notes = [...this.notes.values()].sort((a, b) =>
+      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
+    );
+    const oldest = items[0]?.createdAt;
+    const out: Entry[] = [];
+    let n = 0;
+    if (this.hasOlder && oldest) while (n < notes.length && notes[n]!.createdAt < oldest) n += 1;
+    for (const item of items) {
+      while (n < notes.length && item.sequence !== null && notes[n]!.createdAt < item.createdAt) {
+        out.push({ kind: 'note', key: `note:${notes[n]!.id}`, note: notes[n]! });
+        n += 1;
+      }
+      out.push({ kind: 'message', key: item.key, item });
+    }
+    for (; n < notes.length; n++) out.push({ kind: 'note', key: `note:${notes[n]!.id}`, note: notes[n]! });
+    return out;
   }
 
   /** The state shown under one of the agent's messages. */

@@ -19,7 +19,7 @@ export interface DashboardAsset {
 export interface DashboardBundle {
   /** The HTML shell served at `/app`: never cached, it names the hashed assets. */
   shell: DashboardAsset;
-  /** The script and the stylesheet; content-hashed, immutable. */
+  /** The script, the stylesheet and the chunks loaded on demand; content-hashed, immutable. */
   assets: DashboardAsset[];
 }
 
@@ -57,6 +57,9 @@ export async function buildDashboard(): Promise<DashboardBundle> {
     bundle: true,
     write: false,
     outdir: '/out',
+    // Code loaded on demand (the reports' charting library) goes to its own chunk, named by esbuild's content hash.
+    splitting: true,
+    chunkNames: 'chunk.[name].[hash]',
     minify: true,
     format: 'esm',
     platform: 'browser',
@@ -68,15 +71,21 @@ export async function buildDashboard(): Promise<DashboardBundle> {
     plugins: [errorStatusesOnly()],
   });
   const assets: DashboardAsset[] = [];
+  const chunks: DashboardAsset[] = [];
   for (const file of result.outputFiles) {
     const ext = file.path.endsWith('.css') ? 'css' : 'js';
     const contentType = ext === 'css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
-    assets.push(
-      asset(`/app/assets/app.${hash(file.contents).slice(0, 12)}.${ext}`, contentType, file.contents),
-    );
+    const name = file.path.split('/').pop()!;
+    // Chunks keep esbuild's name (already content-hashed): the entry imports them by it, relatively.
+    if (name.startsWith('chunk.')) chunks.push(asset(`/app/assets/${name}`, contentType, file.contents));
+    else
+      assets.push(
+        asset(`/app/assets/app.${hash(file.contents).slice(0, 12)}.${ext}`, contentType, file.contents),
+      );
   }
   const script = assets.find((a) => a.path.endsWith('.js'))!;
   const style = assets.find((a) => a.path.endsWith('.css'));
+  assets.push(...chunks);
   const html = shellHtml(script.path, style?.path);
   return { shell: asset('/app', 'text/html; charset=utf-8', new TextEncoder().encode(html)), assets };
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { h, type ComponentChild } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { Conversation } from '@parley/protocol';
+import type { CannedResponse, Conversation, Note } from '@parley/protocol';
 import type { AppModel, SignedIn } from '../app-model.js';
 import { loadDraft, saveDraft } from '../drafts.js';
 import { visitorName } from '../inbox-model.js';
@@ -107,7 +107,19 @@ function ConversationHeader({
       (c.status === 'open' || c.status === 'snoozed') &&
         h('button', { type: 'button', 'data-action': 'resolve', onClick: () => run('resolve') }, t.resolve),
       c.status === 'resolved' && h('button', { type: 'button', onClick: () => run('reopen') }, t.reopen),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `ghost panel-toggle${model.panelOpen ? ' active' : ''}`,
+          'aria-expanded': model.panelOpen ? 'true' : 'false',
+          'aria-controls': 'visitor-panel',
+          onClick: () => model.togglePanel(),
+        },
+        t.showVisitor,
+      ),
     ),
+    h(Labels, { key: c.id, model, c }),
     dialog === 'snooze' &&
       h(
         'div',
@@ -132,6 +144,80 @@ function ConversationHeader({
         ),
       ),
     dialog === 'transfer' && h(TransferDialog, { model, s, c, run, close: () => setDialog(null) }),
+    error && h('p', { class: 'alert error', role: 'alert' }, error),
+  );
+}
+
+/** The conversation's labels: shown, removed with their ×, added with the little form. */
+function Labels({ model, c }: { model: AppModel; c: Conversation }): ComponentChild {
+  const t = model.t;
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const save = (labels: string[]) => {
+    setError(null);
+    return model.setLabels(c.id, labels).then(
+      () => true,
+      (err) => {
+        setError(
+          `${t.labelFailed}: ${isParleyError(err) && err.status > 0 ? err.message : describe(err, t)}`,
+        );
+        return false;
+      },
+    );
+  };
+  const add = () => {
+    const label = text.trim().replace(/\s+/g, ' ');
+    if (!label) return;
+    if (c.labels.includes(label)) return setText('');
+    void save([...c.labels, label]).then((ok) => ok && setText(''));
+  };
+  return h(
+    'div',
+    { class: 'labels', role: 'group', 'aria-label': t.labels },
+    h(
+      'ul',
+      { class: 'label-list' },
+      c.labels.length === 0 && h('li', { class: 'hint' }, t.noLabels),
+      c.labels.map((label) =>
+        h(
+          'li',
+          { key: label, class: 'label' },
+          h('span', { class: 'label-text' }, label),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'label-remove',
+              'aria-label': t.removeLabel(label),
+              title: t.removeLabel(label),
+              onClick: () => void save(c.labels.filter((l) => l !== label)),
+            },
+            '×',
+          ),
+        ),
+      ),
+    ),
+    h(
+      'form',
+      {
+        class: 'label-add',
+        onSubmit: (e: Event) => {
+          e.preventDefault();
+          add();
+        },
+      },
+      h('label', { for: 'label-input', class: 'sr' }, t.addLabel),
+      h('input', {
+        id: 'label-input',
+        type: 'text',
+        maxLength: 40,
+        placeholder: t.addLabel,
+        value: text,
+        list: 'known-labels',
+        onInput: (e: Event) => setText((e.target as HTMLInputElement).value),
+      }),
+      h('button', { type: 'submit', disabled: text.trim() === '' }, t.addLabelButton),
+    ),
     error && h('p', { class: 'alert error', role: 'alert' }, error),
   );
 }
@@ -193,7 +279,8 @@ function Messages({
   const anchor = useRef<number | null>(null);
   const [unseenBelow, setUnseenBelow] = useState(false);
   const items = thread.list();
-  const last = items[items.length - 1]?.key;
+  const entries = thread.timeline();
+  const last = entries[entries.length - 1]?.key;
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -240,7 +327,11 @@ function Messages({
         h('p', { class: 'system start' }, t.startOfConversation),
       !thread.loaded && h('p', { class: 'system' }, t.loading),
       thread.error !== null && h('p', { class: 'alert error' }, describe(thread.error, t)),
-      items.map((item) => h(Line, { key: item.key, model, s, thread, item })),
+      entries.map((entry) =>
+        entry.kind === 'note'
+          ? h(NoteLine, { key: entry.key, model, note: entry.note })
+          : h(Line, { key: entry.key, model, s, thread, item: entry.item }),
+      ),
     ),
     thread.typing && h('p', { class: 'typing', 'aria-live': 'polite' }, t.typing(thread.typing)),
     unseenBelow &&
@@ -314,8 +405,38 @@ function Line({
   );
 }
 
+/** A private note: agents only, styled apart so nobody mistakes it for a reply. */
+function NoteLine({ model, note }: { model: AppModel; note: Note }): ComponentChild {
+  const t = model.t;
+  const time = new Date(note.createdAt).toLocaleTimeString(model.language, {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return h(
+    'div',
+    { class: 'msg note', 'data-note': note.id },
+    h(
+      'span',
+      { class: 'sender' },
+      h('span', { class: 'note-tag' }, t.privateNote),
+      ' · ',
+      note.authorDisplayName,
+    ),
+    h('p', { class: 'bubble' }, note.content),
+    h('span', { class: 'meta' }, time),
+  );
+}
+
 function stateMark(state: string): string {
   return { pending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' }[state] ?? '';
+}
+
+type Mode = 'reply' | 'note';
+
+/** What `/shortcut` at the start of the draft asks for; null when the draft is not one. */
+function cannedQuery(draft: string): string | null {
+  const m = /^\/([a-z0-9_-]*)$/i.exec(draft);
+  return m ? m[1]!.toLowerCase() : null;
 }
 
 function Composer(props: {
@@ -328,54 +449,180 @@ function Composer(props: {
   const t = model.t;
   const me = s.account.userId;
   const [draft, setDraft] = useState(() => loadDraft(me, thread.id));
+  const [mode, setMode] = useState<Mode>('reply');
+  const [active, setActive] = useState(0);
+  /** Escape closed the list for this very draft; typing on reopens it. */
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => saveDraft(me, thread.id, draft), [draft]);
-  const canWrite = !!c && c.agentId === me && (c.status === 'open' || c.status === 'snoozed');
+  const canReply = !!c && c.agentId === me && (c.status === 'open' || c.status === 'snoozed');
+  // Any agent of the organization may write a note, whoever has the conversation.
+  const canWrite = mode === 'note' ? !!c : canReply;
+
+  const query = canWrite && dismissed !== draft ? cannedQuery(draft) : null;
+  const matches: CannedResponse[] =
+    query === null
+      ? []
+      : [
+          ...s.inbox.canned.filter((r) => r.shortcut.startsWith(query)),
+          ...s.inbox.canned.filter((r) => !r.shortcut.startsWith(query) && r.shortcut.includes(query)),
+        ].slice(0, 8);
+  const listOpen = query !== null && s.inbox.canned.length > 0;
+  const current = Math.min(active, Math.max(0, matches.length - 1));
+  const optionId = (r: CannedResponse) => `canned-${r.id}`;
+
+  const insert = (r: CannedResponse) => {
+    setDraft(r.content);
+    setActive(0);
+    const el = input.current;
+    if (el) {
+      el.value = r.content;
+      el.focus();
+      el.setSelectionRange(r.content.length, r.content.length);
+    }
+  };
+
   const send = () => {
     const text = draft.trim();
-    if (!text || !canWrite) return;
-    thread.send(text, s.account.displayName);
-    setDraft('');
+    if (!text || !canWrite || busy) return;
+    if (mode === 'reply') {
+      thread.send(text, s.account.displayName);
+      setDraft('');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    model
+      .addNote(thread.id, text)
+      .then(() => setDraft(''))
+      .catch((err) => setError(`${t.noteFailed}: ${describe(err, t)}`))
+      .finally(() => setBusy(false));
   };
+
+  const placeholder =
+    mode === 'note'
+      ? t.notePlaceholder
+      : canReply
+        ? t.composerPlaceholder
+        : c?.status === 'resolved'
+          ? t.composerResolved
+          : t.composerDisabled;
+  const modeButton = (m: Mode, label: string) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `mode${mode === m ? ' active' : ''}${m === 'note' ? ' note' : ''}`,
+        'aria-pressed': mode === m ? 'true' : 'false',
+        'data-mode': m,
+        onClick: () => {
+          setMode(m);
+          setError(null);
+          input.current?.focus();
+        },
+      },
+      label,
+    );
+
   return h(
     'form',
     {
-      class: 'composer',
+      class: `composer${mode === 'note' ? ' note-mode' : ''}`,
       onSubmit: (e: Event) => {
         e.preventDefault();
         send();
       },
     },
-    h('label', { for: 'composer-input', class: 'sr' }, t.messageLabel),
-    h('textarea', {
-      id: 'composer-input',
-      rows: 2,
-      value: draft,
-      placeholder: canWrite
-        ? t.composerPlaceholder
-        : c?.status === 'resolved'
-          ? t.composerResolved
-          : t.composerDisabled,
-      'aria-describedby': canWrite ? undefined : 'composer-why',
-      readOnly: !canWrite,
-      onInput: (e: Event) => {
-        setDraft((e.target as HTMLTextAreaElement).value);
-        if (canWrite) thread.announceTyping();
-      },
-      onKeyDown: (e: KeyboardEvent) => {
-        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-          e.preventDefault();
-          send();
-        } else if (e.key === 'Escape') {
-          (e.target as HTMLElement).blur();
-        }
-      },
-    }),
-    !canWrite &&
+    h(
+      'div',
+      { class: 'composer-modes', role: 'group', 'aria-label': t.composerMode },
+      modeButton('reply', t.replyMode),
+      modeButton('note', t.noteMode),
+    ),
+    h(
+      'div',
+      { class: 'composer-row' },
+      listOpen &&
+        h(
+          'div',
+          { class: 'canned' },
+          h('p', { class: 'canned-title', id: 'canned-title' }, t.cannedTitle),
+          matches.length === 0 && h('p', { class: 'hint' }, t.noCanned),
+          h(
+            'ul',
+            { id: 'canned-list', role: 'listbox', 'aria-labelledby': 'canned-title' },
+            matches.map((r, i) =>
+              h(
+                'li',
+                {
+                  key: r.id,
+                  id: optionId(r),
+                  role: 'option',
+                  'aria-selected': i === current ? 'true' : 'false',
+                  class: i === current ? 'active' : undefined,
+                  // Keep the focus in the textarea.
+                  onMouseDown: (e: MouseEvent) => e.preventDefault(),
+                  onClick: () => insert(r),
+                },
+                h('span', { class: 'shortcut' }, `/${r.shortcut}`),
+                h('span', { class: 'content' }, r.content),
+              ),
+            ),
+          ),
+        ),
+      h('label', { for: 'composer-input', class: 'sr' }, mode === 'note' ? t.privateNote : t.messageLabel),
+      h('textarea', {
+        id: 'composer-input',
+        ref: input,
+        rows: 2,
+        value: draft,
+        placeholder,
+        'aria-describedby': canWrite ? undefined : 'composer-why',
+        'aria-autocomplete': 'list',
+        'aria-controls': listOpen ? 'canned-list' : undefined,
+        'aria-activedescendant': listOpen && matches[current] ? optionId(matches[current]) : undefined,
+        readOnly: !canWrite,
+        onInput: (e: Event) => {
+          const value = (e.target as HTMLTextAreaElement).value;
+          setDraft(value);
+          setActive(0);
+          if (cannedQuery(value) === null) setDismissed(null);
+          if (canWrite && mode === 'reply') thread.announceTyping();
+        },
+        onKeyDown: (e: KeyboardEvent) => {
+          if (listOpen && matches.length > 0 && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+            e.preventDefault();
+            const step = e.key === 'ArrowDown' ? 1 : -1;
+            setActive((current + step + matches.length) % matches.length);
+          } else if (listOpen && (e.key === 'Enter' || e.key === 'Tab') && matches[current]) {
+            e.preventDefault();
+            insert(matches[current]);
+          } else if (listOpen && e.key === 'Escape') {
+            e.preventDefault();
+            e.stopPropagation();
+            setDismissed(draft);
+          } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          } else if (e.key === 'Escape') {
+            (e.target as HTMLElement).blur();
+          }
+        },
+      }),
+      !canWrite &&
+        h(
+          'span',
+          { id: 'composer-why', class: 'sr' },
+          c?.status === 'resolved' ? t.composerResolved : t.composerDisabled,
+        ),
       h(
-        'span',
-        { id: 'composer-why', class: 'sr' },
-        c?.status === 'resolved' ? t.composerResolved : t.composerDisabled,
+        'button',
+        { type: 'submit', class: 'primary', disabled: !canWrite || busy || draft.trim() === '' },
+        mode === 'note' ? t.addNote : t.send,
       ),
-    h('button', { type: 'submit', class: 'primary', disabled: !canWrite || draft.trim() === '' }, t.send),
+    ),
+    error && h('p', { class: 'alert error', role: 'alert' }, error),
   );
 }

@@ -3,6 +3,9 @@ import { h, type ComponentChild } from 'preact';
 import type { AgentStatus } from '@parley/protocol';
 import type { AppModel, SignedIn } from '../app-model.js';
 import type { Language } from '../i18n.js';
+import { ADMIN_LANGUAGES } from '../i18n-admin.js';
+import { href } from '../router.js';
+import { canSeeReports, isOrganizationAdmin } from './admin/common.js';
 
 export function LanguageSwitch({ model }: { model: AppModel }): ComponentChild {
   return h(
@@ -27,6 +30,7 @@ export function Header({ model, s }: { model: AppModel; s: SignedIn }): Componen
     'header',
     { class: 'topbar' },
     h('span', { class: 'brand' }, 'Parley'),
+    h(AppNav, { model, s }),
     h('span', { class: 'who' }, s.account.displayName),
     h('span', { class: 'spacer' }),
     status &&
@@ -76,6 +80,28 @@ export function Header({ model, s }: { model: AppModel; s: SignedIn }): Componen
       '?',
     ),
     h('button', { type: 'button', class: 'ghost', onClick: () => void model.signOut() }, t.signOut),
+  );
+}
+
+/** Inbox, Reports, Administration: shown to those who may see more than the inbox. */
+function AppNav({ model, s }: { model: AppModel; s: SignedIn }): ComponentChild {
+  const reports = canSeeReports(s.account);
+  const admin = isOrganizationAdmin(s.account);
+  if (!reports && !admin) return null;
+  const t = ADMIN_LANGUAGES[model.language];
+  const here = model.route.name;
+  const link = (name: 'inbox' | 'reports' | 'admin', label: string, target: string) =>
+    h(
+      'a',
+      { href: target, class: 'app-nav-link', 'aria-current': here === name ? 'page' : undefined },
+      label,
+    );
+  return h(
+    'nav',
+    { class: 'app-nav', 'aria-label': t.navLabel },
+    link('inbox', t.navInbox, href({ name: 'inbox', conversationId: null })),
+    reports && link('reports', t.navReports, href({ name: 'reports' })),
+    admin && link('admin', t.navAdmin, href({ name: 'admin', section: 'organization' })),
   );
 }
 

@@ -5,6 +5,7 @@ import type { AppModel, SignedIn } from '../app-model.js';
 import { shortDuration } from '../i18n.js';
 import { visitorName, type StatusFilter, type View } from '../inbox-model.js';
 import { href } from '../router.js';
+import { SearchBox, SearchResults } from './search.js';
 
 const VIEWS: View[] = ['mine', 'unassigned', 'all'];
 const STATUSES: StatusFilter[] = ['any', 'open', 'pending', 'snoozed', 'resolved'];
@@ -24,9 +25,19 @@ export function ConversationList({
   const items = inbox.visible();
   const viewLabel = { mine: t.viewMine, unassigned: t.viewUnassigned, all: t.viewAll };
   const selected = s.thread?.id ?? null;
+  if (s.search.active)
+    return h(
+      'nav',
+      { class: 'list-pane', 'aria-label': t.conversations },
+      h(SearchBox, { model, s }),
+      h(SearchResults, { model, s }),
+    );
+  const { filters } = inbox;
+  const agents = [...inbox.agents.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
   return h(
     'nav',
     { class: 'list-pane', 'aria-label': t.conversations },
+    h(SearchBox, { model, s }),
     h(
       'div',
       { class: 'tabs', role: 'tablist', 'aria-label': t.views },
@@ -63,6 +74,32 @@ export function ConversationList({
           h('option', { key: st, value: st }, st === 'any' ? t.anyStatus : t.conversationStatus[st]),
         ),
       ),
+      inbox.departments.length > 0 && h('label', { for: 'department-filter' }, t.departmentFilter),
+      inbox.departments.length > 0 &&
+        h(
+          'select',
+          {
+            id: 'department-filter',
+            value: filters.departmentId,
+            onChange: (e: Event) => inbox.setFilters({ departmentId: (e.target as HTMLSelectElement).value }),
+          },
+          h('option', { value: '' }, t.anyDepartment),
+          inbox.departments.map((d) => h('option', { key: d.id, value: d.id }, d.name)),
+        ),
+      h('label', { for: 'agent-filter' }, t.agentFilter),
+      h(
+        'select',
+        {
+          id: 'agent-filter',
+          value: inbox.agentFilterApplies ? filters.agentId : '',
+          disabled: !inbox.agentFilterApplies,
+          onChange: (e: Event) => inbox.setFilters({ agentId: (e.target as HTMLSelectElement).value }),
+        },
+        h('option', { value: '' }, t.anyAgent),
+        agents.map((a) => h('option', { key: a.userId, value: a.userId }, a.displayName)),
+      ),
+      h('label', { for: 'label-filter' }, t.labelFilter),
+      h(LabelFilter, { model, s }),
     ),
     h(
       'ul',
@@ -81,6 +118,32 @@ export function ConversationList({
     inbox.nextCursor &&
       h('button', { type: 'button', class: 'ghost more', onClick: () => void inbox.load(true) }, t.loadMore),
   );
+}
+
+/** A label typed or picked from those seen; applied on change (Enter, or leaving the field). */
+function LabelFilter({ model, s }: { model: AppModel; s: SignedIn }): ComponentChild {
+  const { inbox } = s;
+  const apply = (e: Event) => {
+    const value = (e.target as HTMLInputElement).value.trim();
+    if (value !== inbox.filters.label) inbox.setFilters({ label: value });
+  };
+  return [
+    h('input', {
+      id: 'label-filter',
+      type: 'search',
+      list: 'known-labels',
+      maxLength: 40,
+      placeholder: model.t.anyLabel,
+      value: inbox.filters.label,
+      onChange: apply,
+      onKeyDown: (e: KeyboardEvent) => e.key === 'Enter' && apply(e),
+    }),
+    h(
+      'datalist',
+      { id: 'known-labels' },
+      inbox.knownLabels().map((l) => h('option', { key: l, value: l })),
+    ),
+  ];
 }
 
 function countPending(s: SignedIn): number {
@@ -131,6 +194,7 @@ function Row(props: {
             { class: 'wait' },
             t.waiting(shortDuration(now - Date.parse(waitingSince), model.language)),
           ),
+        c.labels.length > 0 && h('span', { class: 'row-labels' }, c.labels.join(' · ')),
         c.agentId &&
           c.status !== 'pending' &&
           h(
