@@ -106,6 +106,7 @@ export function createCore(deps: CoreDeps): Core {
   const schedules = new Schedules(deps);
   const widgets = new Widgets(deps);
   const visitors = new Visitors(deps, tokens, widgets, schedules);
+  widgets.settingsSaved = () => visitors.forgetEmbeddingOrigins();
   const messages = new Messages(deps);
   const presence = new Presence(deps);
   const threads = new ConversationThreads(deps);

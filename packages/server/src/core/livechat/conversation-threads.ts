@@ -39,6 +39,21 @@ export class ConversationThreads {
    * by the next start.
    */
   async ensure(tenantId: string, conversation: ConversationRecord, visitorName: string): Promise<void> {
+    if (await this.deps.store.getThread(tenantId, conversation.id)) return;
+    try {
+      await this.create(tenantId, conversation, visitorName);
+    } catch (err) {
+      // Concurrent starts of one conversation may race to create its thread (the same id and
+      // idempotency key): whoever lost finds it made.
+      if (!(await this.deps.store.getThread(tenantId, conversation.id))) throw err;
+    }
+  }
+
+  private async create(
+    tenantId: string,
+    conversation: ConversationRecord,
+    visitorName: string,
+  ): Promise<void> {
     const at = iso(this.deps.clock.now());
     const result = await this.deps.store.createThread({
       tenantId,

@@ -43,6 +43,7 @@ export interface OpenWidget {
 export const VISITOR_ACCESS_TTL_SECONDS = 3600;
 const DEFAULT_VISITOR_NAME = 'Visitor';
 const EMBEDDING_ORIGINS_TTL_MS = 5000;
+const EMBEDDING_ORIGINS_MISS_REFRESH_MS = 1000;
 
 /**
  * A new visitor token: `vt_` and 256 random bits, url-safe. Only its SHA-256
@@ -193,21 +194,36 @@ export class Visitors {
   /**
    * Whether some widget, in any tenant, allows `origin`: its pages may then
    * call the thread routes and the WebSocket (with a visitor's token, which
-   * is what actually protects them). Cached for a few seconds, so a flood of
-   * preflights costs no database reads; a newly allowed origin works within
-   * that time.
+   * is what actually protects them). The set is cached: a known origin costs
+   * no database read for 5 s, and an unknown one re-reads it at most once a
+   * second (a flood from strangers costs one read a second). Saving widget
+   * settings drops the cache on that node, so an origin just allowed works at
+   * once there, and within a second on the others.
    */
   async isEmbeddingOrigin(origin: string): Promise<boolean> {
     const now = this.deps.clock.now();
-    if (this.embedding === null || now - this.embedding.at > EMBEDDING_ORIGINS_TTL_MS) {
-      this.embedding = {
-        at: now,
-        origins: this.deps.store.livechat.embeddingOrigins().then((o) => new Set(o)),
-      };
-      // A failed read is not cached: the next call tries again.
-      this.embedding.origins.catch(() => (this.embedding = null));
-    }
-    return (await this.embedding.origins).has(origin);
+    const age = this.embedding === null ? Infinity : now - this.embedding.at;
+    const fresh = age > EMBEDDING_ORIGINS_TTL_MS;
+    if (fresh) this.reloadEmbeddingOrigins(now);
+    if ((await this.embedding!.origins).has(origin)) return true;
+    if (fresh || age <= EMBEDDING_ORIGINS_MISS_REFRESH_MS) return false;
+    this.reloadEmbeddingOrigins(now);
+    return (await this.embedding!.origins).has(origin);
+  }
+
+  /** Drops the cached origins: an admin just saved a widget's settings on this node. */
+  forgetEmbeddingOrigins(): void {
+    this.embedding = null;
+  }
+
+  private reloadEmbeddingOrigins(now: number): void {
+    const origins = this.deps.store.livechat.embeddingOrigins().then((o) => new Set(o));
+    const entry = { at: now, origins };
+    this.embedding = entry;
+    // A failed read is not cached: the next call tries again.
+    origins.catch(() => {
+      if (this.embedding === entry) this.embedding = null;
+    });
   }
 
   /**

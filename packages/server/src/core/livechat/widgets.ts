@@ -27,6 +27,9 @@ export function newWidgetKey(): string {
  * overrides. Writes need `manage` on the organization, reads `read`.
  */
 export class Widgets {
+  /** Told after settings are saved here (the allowed origins may have changed); set by the wiring. */
+  settingsSaved: () => void = () => undefined;
+
   constructor(private readonly deps: CoreDeps) {}
 
   /**
@@ -55,6 +58,7 @@ export class Widgets {
       newWidgetKey(),
       iso(this.deps.clock.now()),
     );
+    this.settingsSaved();
     return present(organizationId, record);
   }
 
