@@ -81,7 +81,9 @@ describe('starting a conversation', () => {
         }),
       ),
     );
-    expect(responses.filter((r) => r.status !== 200 && r.status !== 201).map((r) => JSON.stringify(r.body))).toEqual([]);
+    expect(
+      responses.filter((r) => r.status !== 200 && r.status !== 201).map((r) => JSON.stringify(r.body)),
+    ).toEqual([]);
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 200)).toHaveLength(49);
     const ids = new Set(responses.map((r) => r.body.id));
