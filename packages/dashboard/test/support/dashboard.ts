@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import type { WidgetSettings } from '@parley/protocol';
 import type { Api } from '../../../server/test/support/server.js';
@@ -19,38 +17,7 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * axe-core's serious and critical violations. Injected through the debugger
- * protocol (`evaluate`), not a script tag: the dashboard's CSP refuses inline scripts.
- */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: Array<{
-              id: string;
-              impact: string;
-              nodes: Array<{ failureSummary: string; html: string }>;
-            }>;
-          }>;
-        };
-      }
-    ).axe;
-    return (await axe.run()).violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => `${n.html} ${n.failureSummary}`),
-    }));
-  });
-  return result
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.join(' | ')}`);
-}
+export { seriousViolations } from '../../../widget/test/support/axe.js';
 
 /** Lets the host pages embed the organization's widget, with a pre-chat name field. */
 export async function allowWidget(

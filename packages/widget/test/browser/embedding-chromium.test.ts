@@ -1,42 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../support/axe.js';
 import { browserAvailable } from '../../../sdk/test/browser/support/browser.js';
 import { createUserWithToken } from '../../../server/test/support/server.js';
 import { patientPolls, shot, startBrowserFixture, type BrowserFixture } from '../support/browser-fixture.js';
 import { hostPage } from '../support/host-pages.js';
 import { createOrganization, type TestOrganization } from '../support/organization.js';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: Array<{
-              id: string;
-              impact: string;
-              nodes: Array<{ failureSummary: string; html: string }>;
-            }>;
-          }>;
-        };
-      }
-    ).axe;
-    return (await axe.run()).violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => `${n.html} ${n.failureSummary}`),
-    }));
-  });
-  // The failing nodes are in the message, so that a failure says what to fix.
-  return result
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.join(' | ')}`);
-}
 
 /** Issue 5 §6 in Chromium: token mode, languages, the emoji picker, axe on the later states. */
 describe.skipIf(!browserAvailable)('embedding the widget: token, language, emoji, axe, in Chromium', () => {

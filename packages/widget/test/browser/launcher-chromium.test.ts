@@ -1,33 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../support/axe.js';
 import { browserAvailable } from '../../../sdk/test/browser/support/browser.js';
 import { shot, startBrowserFixture, type BrowserFixture } from '../support/browser-fixture.js';
 import { hostPage } from '../support/host-pages.js';
 import { createOrganization, type TestOrganization } from '../support/organization.js';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 /** A page that resets everything it can: none of it may reach inside the widget. */
 const HOSTILE_CSS = `* { color: red !important; font-family: "Comic Sans MS", cursive !important; background: yellow !important; }
 button { border: 5px dashed lime !important; padding: 40px !important; }
 parley-widget { display: none !important; }`;
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-      }
-    ).axe;
-    return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
-  });
-  return result
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact})`);
-}
 
 describe.skipIf(!browserAvailable)('the widget loader in Chromium', () => {
   let fx: BrowserFixture;
