@@ -189,6 +189,10 @@ export class Conversations {
       }
     } else if (message.senderId === conversation.agentId && conversation.status !== 'resolved') {
       if (conversation.status === 'pending') return;
+      // Only the first reply (or one ending a snooze) changes anything: the agent's later messages
+      // cost no write and no feed announcement on the send path.
+      const answered = conversation.firstAgentReplyAt !== null && conversation.firstResponseAt !== null;
+      if (answered && conversation.status === 'open') return;
       const now = iso(this.deps.clock.now());
       await this.apply(
         tenantId,
