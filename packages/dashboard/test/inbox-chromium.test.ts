@@ -64,7 +64,9 @@ describe.skipIf(!browserAvailable)('the inbox, live, in Chromium', () => {
     await expect.poll(() => page.locator('.empty-title').textContent()).toBe('No conversations here.');
     await shot(page, 'inbox-empty');
 
-    const visitor = await visitorStartsChat(fx, widgetKey, 'Vera', 'Hello, where is my order?');
+    const visitor = await visitorStartsChat(fx, widgetKey, 'Vera', 'Hello, where is my order?', {
+      'data-location': 'Lyon, France',
+    });
     // Live: no reload, no polling.
     const row = page.locator('.row', { hasText: 'Vera' });
     await row.waitFor();
@@ -75,6 +77,14 @@ describe.skipIf(!browserAvailable)('the inbox, live, in Chromium', () => {
 
     await row.click();
     await expect.poll(() => bubbles(page)).toEqual(['Hello, where is my order?']);
+    // The visitor panel shows the browser the server read from the widget's request, the
+    // visitor's local time and the location the site gave the widget.
+    const panel = page.locator('#visitor-panel');
+    await expect
+      .poll(() => panel.locator('[data-client=browser]').textContent())
+      .toMatch(/^Chrom\w* \d+ on Linux$/);
+    expect(await panel.locator('[data-client=time]').textContent()).toMatch(/^\d\d:\d\d .*\(.+\)$/);
+    expect(await panel.locator('[data-client=location]').textContent()).toBe('Lyon, France');
     await page.locator('.actions button', { hasText: 'Take' }).click();
     const composer = page.locator('#composer-input');
     await expect.poll(() => composer.getAttribute('readonly')).toBe(null);

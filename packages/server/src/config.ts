@@ -42,6 +42,12 @@ export interface ServerConfig {
    * socket's peer), `true` (any), or a comma-separated list of proxy addresses or CIDRs.
    */
   trustProxy: boolean | string;
+  /**
+   * The request header a trusted reverse proxy sets to the visitor's location (`cf-ipcountry`),
+   * recorded on conversations the widget starts; lower case. Off (undefined) by default: without
+   * a proxy that always sets it, anyone could send it.
+   */
+  geoHeader: string | undefined;
   /** The public base URL for links in mail; defaults to http://localhost:PORT. */
   publicUrl: string | undefined;
   /** Serve `/demo` (a shop page with the widget) with its demo organization and agent. */
@@ -61,6 +67,7 @@ type Spec =
     }
   | { kind: 'mailbox'; apply: (c: ServerConfig, v: string) => void }
   | { kind: 'string'; apply: (c: ServerConfig, v: string) => void }
+  | { kind: 'header'; apply: (c: ServerConfig, v: string) => void }
   | { kind: 'enum'; values: readonly string[]; apply: (c: ServerConfig, v: string) => void };
 
 const limit = (key: keyof Limits, min: number, max: number): Spec => ({
@@ -159,6 +166,7 @@ export const CONFIG_SPEC: Record<string, Spec> = {
     kind: 'string',
     apply: (c, v) => void (c.trustProxy = v === 'true' ? true : v === 'false' ? false : v),
   },
+  PARLEY_GEO_HEADER: { kind: 'header', apply: (c, v) => void (c.geoHeader = v) },
   PARLEY_DEMO: { kind: 'enum', values: ['true', 'false'], apply: (c, v) => void (c.demo = v === 'true') },
   PARLEY_LIVECHAT_TICK_MS: {
     kind: 'int',
@@ -207,6 +215,7 @@ export function defaultConfig(): ServerConfig {
     mailFrom: undefined,
     livechat: { answerTimeoutSeconds: 120, awayGraceSeconds: 60, tickMs: 1000 },
     trustProxy: false,
+    geoHeader: undefined,
     publicUrl: undefined,
     demo: true,
     limits: { ...DEFAULT_LIMITS },
@@ -297,8 +306,19 @@ function applyOne(config: ServerConfig, name: string, spec: Spec, raw: string): 
       if (raw.trim() === '') return `${name} is set but empty.`;
       spec.apply(config, raw);
       return null;
+    case 'header': {
+      const header = raw.trim().toLowerCase();
+      if (!HEADER_NAME.test(header)) return `${name}="${raw}" must be an HTTP header name (CF-IPCountry).`;
+      if (PRIVATE_HEADERS.has(header)) return `${name} must not name ${header}: it may hold credentials.`;
+      spec.apply(config, header);
+      return null;
+    }
   }
 }
+
+// A header name is an RFC 9110 token; a few headers carry credentials and are never recorded.
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 /**
  * `address` or `Display Name <address>`. The name may not hold characters

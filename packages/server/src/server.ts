@@ -66,6 +66,7 @@ export async function startServer(
   const app = await buildHttp(core, metrics, logger, {
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
+    geoHeader: config.geoHeader,
     demoWidgetKey: options.demoWidgetKey ?? (async () => demo?.widgetKey ?? null),
   });
   const gateway = new Gateway(core, metrics, logger, {

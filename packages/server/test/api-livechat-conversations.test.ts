@@ -18,12 +18,16 @@ import {
   fromSite,
   manyVisitorRequests,
   registerVisitor,
+  SITE,
   startConversation,
   visitorWithConversation,
   type Widget,
 } from './support/livechat.js';
 
-const ts = useTestServer(manyVisitorRequests);
+const ts = useTestServer((config) => {
+  manyVisitorRequests(config);
+  config.geoHeader = 'CF-IPCountry';
+});
 
 const statusOf = async (threadId: string): Promise<string | undefined> =>
   (await ts.api<Thread>('GET', `/v1/threads/${threadId}`)).body.metadata[CONVERSATION_STATUS_METADATA_KEY];
@@ -408,5 +412,80 @@ describe('the conversation thread', () => {
       404,
       'thread_not_found',
     );
+  });
+});
+
+describe("the visitor's client", () => {
+  let widget: Widget;
+  beforeAll(async () => {
+    widget = await createWidget(ts.api);
+  });
+  const CHROME =
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+  const start = async (body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const visitor = await registerVisitor(ts.api, widget);
+    return ts.api<Conversation>('POST', `/v1/widget/${widget.key}/conversations`, {
+      auth: visitor.accessToken,
+      headers: { origin: SITE, ...headers },
+      body: { answers: { name: 'Ann' }, ...body },
+    });
+  };
+
+  it('records the user agent and language from the headers, the time zone and location from the body', async () => {
+    const res = await start(
+      { client: { timeZone: 'America/Argentina/Buenos_Aires', location: '  Lyon, France ' } },
+      {
+        'user-agent': `  ${CHROME}  `,
+        'accept-language': 'fr-FR,fr;q=0.9,en;q=0.8',
+        'cf-ipcountry': 'FR',
+      },
+    );
+    expect(res.status).toBe(201);
+    const client = {
+      userAgent: CHROME,
+      language: 'fr-FR',
+      timeZone: 'America/Argentina/Buenos_Aires',
+      location: 'Lyon, France',
+      geo: 'FR',
+    };
+    expect(res.body.client).toEqual(client);
+    // Stored: the agents' API reads it back.
+    const read = await ts.api<Conversation>(
+      'GET',
+      `/v1/organizations/${widget.org.id}/conversations/${res.body.id}`,
+    );
+    expect(read.body.client).toEqual(client);
+  });
+
+  it('cuts a long user agent, and leaves out what was not given', async () => {
+    const res = await start({}, { 'user-agent': 'x'.repeat(2000), 'accept-language': '*' });
+    expect(res.status).toBe(201);
+    expect(res.body.client).toEqual({
+      userAgent: 'x'.repeat(512),
+      language: null,
+      timeZone: null,
+      location: null,
+      geo: null,
+    });
+  });
+
+  it('refuses a bad time zone or location, and never takes the user agent from the body', async () => {
+    const refusals: [unknown, string][] = [
+      [{ timeZone: 'Europe/Paris; DROP' }, 'client.timeZone'],
+      [{ timeZone: 'x'.repeat(65) }, 'client.timeZone'],
+      [{ timeZone: '' }, 'client.timeZone'],
+      [{ location: 'Lyon\nFrance' }, 'client.location'],
+      [{ location: 'x'.repeat(201) }, 'client.location'],
+      [{ location: 42 }, 'client.location'],
+      [{ userAgent: 'Trust me' }, 'client.userAgent'],
+      [{ language: 'en' }, 'client.language'],
+    ];
+    for (const [client, field] of refusals) {
+      const res = await start({ client }, { 'user-agent': CHROME });
+      expectError(res, 400, 'invalid_request');
+      expect(res.body, JSON.stringify(client)).toEqual({
+        error: { code: 'invalid_request', message: expect.any(String), field },
+      });
+    }
   });
 });

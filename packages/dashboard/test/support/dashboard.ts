@@ -54,11 +54,12 @@ export async function visitorStartsChat(
   widgetKey: string,
   name: string,
   message: string,
+  attributes: Record<string, string> = {},
 ): Promise<Page> {
   const { page } = await fx.newPage({ viewport: { width: 1000, height: 760 } });
   const url = fx.pages.set(
     `shop-${Math.random().toString(36).slice(2)}`,
-    hostPage(`${fx.server.url}/widget.js`, { 'data-key': widgetKey }),
+    hostPage(`${fx.server.url}/widget.js`, { 'data-key': widgetKey, ...attributes }),
   );
   await page.goto(url);
   await page.locator('parley-widget button.l').click();

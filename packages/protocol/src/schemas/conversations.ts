@@ -20,6 +20,13 @@ export const CONVERSATION_LIMITS = {
   offlineMessageLength: 5000,
   pageUrlLength: 2048,
   pageTitleLength: 300,
+  /** The User-Agent header is cut to this many characters. */
+  userAgentLength: 512,
+  languageLength: 35,
+  timeZoneLength: 64,
+  locationLength: 200,
+  /** The value of the operator's geolocation header (PARLEY_GEO_HEADER) is cut to this. */
+  geoLength: 100,
 } as const;
 
 export const Rating = Type.Object({
@@ -39,6 +46,52 @@ export const VisitorPage = Type.Object(
 );
 export type VisitorPage = Static<typeof VisitorPage>;
 
+/**
+ * The visitor's browser, recorded when the widget starts the conversation
+ * (null for older conversations and those not started by the widget). The
+ * server takes `userAgent` and `language` from the start request's headers,
+ * never from the body; `geo` from the reverse proxy's header named by
+ * PARLEY_GEO_HEADER, when the operator set one. `timeZone` and `location`
+ * are what the widget sent; `location` is free text the site gave the widget.
+ */
+export const VisitorClient = Type.Object({
+  /** The User-Agent header, trimmed and cut to `userAgentLength` characters. */
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  /** The first language tag of Accept-Language, as sent (`fr-FR`). */
+  language: Type.Union([Type.String(), Type.Null()]),
+  /** An IANA time zone name, as the browser reports it (`Europe/Paris`). */
+  timeZone: Type.Union([Type.String(), Type.Null()]),
+  location: Type.Union([Type.String(), Type.Null()]),
+  geo: Type.Union([Type.String(), Type.Null()]),
+});
+export type VisitorClient = Static<typeof VisitorClient>;
+
+/** An IANA zone name's characters: `Europe/Paris`, `America/Argentina/Buenos_Aires`, `Etc/GMT+5`. */
+export const TIME_ZONE_PATTERN = '^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*$';
+
+/** What the widget may tell of the browser when it starts a conversation. */
+export const StartConversationClient = Type.Object(
+  {
+    timeZone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: CONVERSATION_LIMITS.timeZoneLength,
+        pattern: TIME_ZONE_PATTERN,
+      }),
+    ),
+    /** Free text the site passed to the widget (`Lyon, France`); no control characters. */
+    location: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: CONVERSATION_LIMITS.locationLength,
+        pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type StartConversationClient = Static<typeof StartConversationClient>;
+
 export const Conversation = Type.Object({
   /** Also the id of the conversation's thread. */
   id: Id,
@@ -57,6 +110,7 @@ export const Conversation = Type.Object({
   /** The pre-chat form's answers, by field key. */
   answers: Type.Record(Type.String(), Type.String()),
   page: Type.Union([VisitorPage, Type.Null()]),
+  client: Type.Union([VisitorClient, Type.Null()]),
   rating: Type.Union([Rating, Type.Null()]),
   /** Labels agents put on it (never shown to the visitor), sorted. */
   labels: Type.Array(Type.String()),
@@ -91,6 +145,8 @@ export const StartConversationBody = Type.Object(
     departmentId: Type.Optional(Id),
     answers: Type.Optional(Answers),
     page: Type.Optional(VisitorPage),
+    /** The browser's time zone and the site's location; the user agent and language come from headers. */
+    client: Type.Optional(StartConversationClient),
   },
   { additionalProperties: false },
 );

@@ -30,6 +30,8 @@ export async function buildHttp(
   options: {
     allowedOrigins: string[];
     trustProxy?: boolean | string;
+    /** PARLEY_GEO_HEADER: the proxy's geolocation header, recorded on widget conversations. */
+    geoHeader?: string | undefined;
     demoWidgetKey?: WidgetAssetOptions['demoWidgetKey'];
   } = {
     allowedOrigins: [],
@@ -89,7 +91,7 @@ export async function buildHttp(
   organizationRoutes(app, core);
   livechatSettingsRoutes(app, core);
   livechatVisitorRoutes(app, core);
-  livechatWidgetConversationRoutes(app, core);
+  livechatWidgetConversationRoutes(app, core, { geoHeader: options.geoHeader });
   livechatConversationRoutes(app, core);
   accountRoutes(app, core);
   livechatInboxRoutes(app, core);

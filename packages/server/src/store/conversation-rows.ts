@@ -11,6 +11,8 @@ export interface ConversationRow {
   agent_id: string | null;
   answers: string;
   page: string | null;
+  /** JSON of the visitor's client; null for conversations older than migration 11. */
+  client: string | null;
   rating: string | null;
   labels: string;
   transcript_email: string | null;
@@ -28,7 +30,7 @@ export interface ConversationRow {
 }
 
 export const CONVERSATION_COLUMNS =
-  'id, organization_id, department_id, visitor_id, source, status, agent_id, answers, page, rating, labels, ' +
+  'id, organization_id, department_id, visitor_id, source, status, agent_id, answers, page, client, rating, labels, ' +
   'transcript_email, priority, enqueued_at, assigned_at, first_agent_reply_at, first_response_at, snoozed_until, resolved_at, ' +
   'answer_deadline, requeued_from, created_at, updated_at';
 
@@ -43,6 +45,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     agentId: row.agent_id,
     answers: JSON.parse(row.answers) as Record<string, string>,
     page: row.page === null ? null : (JSON.parse(row.page) as ConversationRecord['page']),
+    client: row.client === null ? null : (JSON.parse(row.client) as ConversationRecord['client']),
     rating: row.rating === null ? null : (JSON.parse(row.rating) as ConversationRecord['rating']),
     labels: JSON.parse(row.labels) as string[],
     transcriptEmail: row.transcript_email,
@@ -72,6 +75,7 @@ export function conversationValues(c: ConversationRecord): unknown[] {
     c.agentId,
     JSON.stringify(c.answers),
     c.page === null ? null : JSON.stringify(c.page),
+    c.client === null ? null : JSON.stringify(c.client),
     c.rating === null ? null : JSON.stringify(c.rating),
     JSON.stringify(c.labels),
     c.transcriptEmail,

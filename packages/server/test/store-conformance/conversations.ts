@@ -4,11 +4,11 @@ import type { ConversationRecord } from '../../src/core/ports/conversation-store
 import { defaultWidgetSettings } from '../../src/core/livechat/widget-settings.js';
 import { A, B, at, user, type StoreSuite } from './helpers.js';
 
-function org(id: string): Organization {
+export function org(id: string): Organization {
   return { id, name: `Org ${id}`, createdAt: at(0), updatedAt: at(0) };
 }
 
-function conversation(
+export function conversation(
   id: string,
   visitorId: string,
   s = 0,
@@ -24,6 +24,13 @@ function conversation(
     agentId: null,
     answers: { name: 'Zoé' },
     page: { url: 'https://shop.example/cart', title: 'Cart' },
+    client: {
+      userAgent: 'Mozilla/5.0',
+      language: 'fr-FR',
+      timeZone: 'Europe/Paris',
+      location: null,
+      geo: 'FR',
+    },
     rating: null,
     labels: [],
     transcriptEmail: null,

@@ -9,6 +9,7 @@ import { ChatClient, isParleyError, tokenCredential, type ConnectionState, type 
 import type { ChatContext } from '../shared/contract.js';
 import { conversationKey, writeStorage } from '../shared/storage-keys.js';
 import { Alerts } from './alerts.js';
+import { clientInfo } from './client-info.js';
 import { fromLocal, fromMessage, ordered, type Item } from './items.js';
 import { STRINGS, type Strings } from './strings.js';
 import { Visitor } from './visitor.js';
@@ -272,6 +273,7 @@ export class ChatModel {
         ...(department && { departmentId: department }),
         ...(Object.keys(answers).length > 0 && { answers }),
         page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) },
+        client: clientInfo(this.context.options.location),
       },
       visitor.accessToken!,
     );

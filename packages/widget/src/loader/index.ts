@@ -73,6 +73,7 @@ if (data && (data.key || token)) {
     token,
     thread: data.thread,
     department: data.department,
+    location: data.location,
     lang: data.lang === 'fr' || data.lang === 'en' ? data.lang : undefined,
     sound: data.sound !== 'off',
     open: data.open === 'true',

@@ -15,6 +15,8 @@ export interface WidgetOptions {
   /** With `token`: the thread to open. */
   thread?: string;
   department?: string;
+  /** Where the visitor is, as the site knows it (free text, e.g. `Lyon, France`): shown to agents. */
+  location?: string;
   lang?: 'en' | 'fr';
   /** false: no beep on new messages. */
   sound?: boolean;

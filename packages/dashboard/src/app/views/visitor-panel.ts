@@ -6,6 +6,7 @@ import type { AppModel, SignedIn } from '../app-model.js';
 import { visitorName } from '../inbox-model.js';
 import { href } from '../router.js';
 import { describe } from './auth.js';
+import { userAgentSummary } from '../user-agent.js';
 
 /** Only web pages become links: a `javascript:` or `data:` URL from a visitor stays text. */
 export function safeHttpUrl(url: string): string | null {
@@ -19,7 +20,8 @@ export function safeHttpUrl(url: string): string | null {
 
 /**
  * The right column: who the visitor is (pre-chat answers), where they are
- * (the page the widget reported) and their earlier conversations. On a phone
+ * (the page the widget reported, their browser, language, local time and
+ * location, when known) and their earlier conversations. On a phone
  * it covers the conversation until closed.
  */
 export function VisitorPanel({ model, s }: { model: AppModel; s: SignedIn }): ComponentChild {
@@ -82,6 +84,60 @@ function Details({ model, c }: { model: AppModel; c: Conversation }): ComponentC
             : h('p', { class: 'page-url' }, c.page.url),
         )
       : h('p', { class: 'hint' }, t.noPage),
+    h(ClientDetails, { model, c }),
+  ];
+}
+
+/** The visitor's local time now, or null when the browser's zone is unknown here. */
+function localTime(timeZone: string, language: string): string | null {
+  try {
+    return new Date().toLocaleTimeString(language, { timeZone, hour: '2-digit', minute: '2-digit' });
+  } catch {
+    return null;
+  }
+}
+
+/** `français (France) (fr-FR)`, or the tag alone when the browser cannot name it. */
+function languageName(tag: string, language: string): string {
+  try {
+    const name = new Intl.DisplayNames([language], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** What the server recorded of the visitor's browser; every value is text from the visitor. */
+function ClientDetails({ model, c }: { model: AppModel; c: Conversation }): ComponentChild {
+  const t = model.t;
+  const client = c.client;
+  const time = client?.timeZone ? localTime(client.timeZone, model.language) : null;
+  const place = [client?.location, client?.geo].filter((v): v is string => !!v).join(' · ');
+  const rows: [key: string, label: string, value: string, title?: string][] = [];
+  if (client?.userAgent)
+    rows.push([
+      'browser',
+      t.clientBrowser,
+      userAgentSummary(client.userAgent, t.browserOn),
+      client.userAgent,
+    ]);
+  if (client?.language)
+    rows.push(['language', t.clientLanguage, languageName(client.language, model.language)]);
+  if (client?.timeZone)
+    rows.push(['time', t.clientLocalTime, time ? `${time} (${client.timeZone})` : client.timeZone]);
+  if (place) rows.push(['location', t.clientLocation, place]);
+  return [
+    h('h3', null, t.visitorClient),
+    rows.length === 0
+      ? h('p', { class: 'hint' }, t.noClient)
+      : h(
+          'dl',
+          { class: 'answers client-info' },
+          rows.map(([key, label, value, title]) => [
+            h('dt', { key }, label),
+            h('dd', { key: `${key}-v`, 'data-client': key, ...(title && { title }) }, value),
+          ]),
+        ),
   ];
 }
 

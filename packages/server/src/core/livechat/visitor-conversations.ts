@@ -7,6 +7,7 @@ import type {
   StartConversationBody,
   TranscriptRequestBody,
   TranscriptRequestResult,
+  VisitorClient,
 } from '@parley/protocol';
 import type { Actor, UserActor } from '../actor.js';
 import type { CoreDeps } from '../deps.js';
@@ -20,6 +21,7 @@ import type { Conversations } from './conversations.js';
 import type { ConversationThreads } from './conversation-threads.js';
 import type { Router } from './router.js';
 import type { Transcripts } from './transcripts.js';
+import { visitorClient, type ClientHeaders } from './visitor-client.js';
 import type { Visitors, WidgetCaller } from './visitors.js';
 import type { Widgets } from './widgets.js';
 
@@ -58,13 +60,16 @@ export class VisitorConversations {
    * The visitor's open conversation, or a new one in its department's queue
    * (routed at once). Exactly one open conversation per visitor, however many
    * starts race: the store decides, and the losers get the winner's.
+   * `headers` give the browser's user agent and language (and the proxy's
+   * geolocation), recorded with the body's `client` on a new conversation.
    */
   async start(
     call: VisitorCall,
     body: StartConversationBody,
+    headers: ClientHeaders = {},
   ): Promise<{ conversation: Conversation; created: boolean }> {
     const context = await this.context(call);
-    return this.startFor(context, body, 'chat');
+    return this.startFor(context, body, 'chat', visitorClient(headers, body.client));
   }
 
   /** The visitor's latest conversation, whatever its status. */
@@ -105,7 +110,11 @@ export class VisitorConversations {
    * address with the visitor as reply-to. A retry after a mail failure stores
    * nothing twice (the message is idempotent on its content) and mails again.
    */
-  async leaveOfflineMessage(call: VisitorCall, body: OfflineMessageBody): Promise<Conversation> {
+  async leaveOfflineMessage(
+    call: VisitorCall,
+    body: OfflineMessageBody,
+    headers: ClientHeaders = {},
+  ): Promise<Conversation> {
     const context = await this.context(call);
     const { tenantId, organizationId, visitor } = context;
     const settings = await this.widgets.resolvedFor(tenantId, organizationId, body.departmentId);
@@ -120,6 +129,7 @@ export class VisitorConversations {
         answers: { name: body.name, email: body.email },
       },
       'offline',
+      visitorClient(headers),
       false,
     );
     const digest = createHash('sha256').update(`${body.email}\n${body.message}`).digest('hex').slice(0, 40);
@@ -141,6 +151,7 @@ export class VisitorConversations {
     context: VisitorContext,
     body: StartConversationBody,
     source: 'chat' | 'offline',
+    client: VisitorClient,
     checkForm = true,
   ): Promise<{ conversation: Conversation; created: boolean }> {
     const { tenantId, organizationId, visitor } = context;
@@ -169,6 +180,7 @@ export class VisitorConversations {
       agentId: null,
       answers,
       page: body.page ?? null,
+      client,
       rating: null,
       labels: [],
       transcriptEmail: null,

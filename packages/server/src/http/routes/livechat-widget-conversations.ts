@@ -13,6 +13,7 @@ import {
 } from '@parley/protocol';
 import type { Core } from '../../core/index.js';
 import type { VisitorCall } from '../../core/livechat/visitor-conversations.js';
+import type { ClientHeaders } from '../../core/livechat/visitor-client.js';
 import { actorOf } from '../auth.js';
 import { callerOf } from './livechat-visitors.js';
 import { withErrors } from '../route-helpers.js';
@@ -33,12 +34,26 @@ function callOf(request: FastifyRequest): VisitorCall {
   return { widgetKey, caller: callerOf(request), actor: actorOf(request) };
 }
 
+/** What the browser says of itself in the request's headers; `geoHeader` only when configured. */
+function clientHeadersOf(request: FastifyRequest, geoHeader: string | undefined): ClientHeaders {
+  const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  return {
+    userAgent: one(request.headers['user-agent']),
+    acceptLanguage: one(request.headers['accept-language']),
+    ...(geoHeader !== undefined && { geo: one(request.headers[geoHeader.toLowerCase()]) }),
+  };
+}
+
 /**
  * The visitor's conversation routes under `/v1/widget/{widgetKey}`: with the
  * visitor's access token, from an allowed origin. Messages, history, typing
  * and receipts are the conversation thread's, on the ordinary thread routes.
  */
-export function livechatWidgetConversationRoutes(app: FastifyInstance, core: Core): void {
+export function livechatWidgetConversationRoutes(
+  app: FastifyInstance,
+  core: Core,
+  options: { geoHeader?: string | undefined } = {},
+): void {
   const { visitorConversations } = core;
 
   app.post(
@@ -56,6 +71,7 @@ export function livechatWidgetConversationRoutes(app: FastifyInstance, core: Cor
       const result = await visitorConversations.start(
         callOf(request),
         (request.body ?? {}) as StartConversationBody,
+        clientHeadersOf(request, options.geoHeader),
       );
       return reply.status(result.created ? 201 : 200).send(result.conversation);
     },
@@ -123,7 +139,11 @@ export function livechatWidgetConversationRoutes(app: FastifyInstance, core: Cor
       reply
         .status(201)
         .send(
-          await visitorConversations.leaveOfflineMessage(callOf(request), request.body as OfflineMessageBody),
+          await visitorConversations.leaveOfflineMessage(
+            callOf(request),
+            request.body as OfflineMessageBody,
+            clientHeadersOf(request, options.geoHeader),
+          ),
         ),
   );
 }

@@ -2,9 +2,9 @@ import type { Migration } from './schema-versions.js';
 
 /**
  * The PostgreSQL schema's versions from 6 on: the dashboard's accounts, the
- * inbox (search, labels, notes, canned responses), reports and the audit
- * log. `schema-versions.ts` lists them after the messaging and live-chat
- * versions; the rules there apply.
+ * inbox (search, labels, notes, canned responses), reports, the audit log
+ * and visitors' clients. `schema-versions.ts` lists them after the messaging
+ * and live-chat versions; the rules there apply.
  */
 export const inboxVersions: readonly Migration[] = [
   {
@@ -122,6 +122,14 @@ export const inboxVersions: readonly Migration[] = [
       );
       CREATE INDEX audit_log_order ON audit_log (tenant_id, at, id);
       CREATE INDEX audit_log_organization ON audit_log (tenant_id, organization_id, at, id);
+    `,
+  },
+  {
+    version: 11,
+    name: 'visitor client',
+    sql: `
+      -- The visitor's browser (user agent, language, time zone, location), JSON; null before.
+      ALTER TABLE conversations ADD COLUMN client text;
     `,
   },
 ];

@@ -2,9 +2,9 @@ import type { Migration } from './schema-versions.js';
 
 /**
  * The SQLite schema's versions from 6 on: the dashboard's accounts, the
- * inbox (search, labels, notes, canned responses), reports and the audit
- * log. `schema-versions.ts` lists them after the messaging and live-chat
- * versions; the rules there apply.
+ * inbox (search, labels, notes, canned responses), reports, the audit log
+ * and visitors' clients. `schema-versions.ts` lists them after the messaging
+ * and live-chat versions; the rules there apply.
  */
 export const inboxVersions: readonly Migration[] = [
   {
@@ -139,6 +139,14 @@ export const inboxVersions: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX audit_log_order ON audit_log (tenant_id, at, id);
       CREATE INDEX audit_log_organization ON audit_log (tenant_id, organization_id, at, id);
+    `,
+  },
+  {
+    version: 11,
+    name: 'visitor client',
+    sql: `
+      -- The visitor's browser (user agent, language, time zone, location), JSON; null before.
+      ALTER TABLE conversations ADD COLUMN client TEXT;
     `,
   },
 ];
