@@ -35,8 +35,16 @@ export interface ServerConfig {
   smtpUrl: string | undefined;
   /** The `From` of outgoing mail: `noreply@example.com` or `Name <noreply@example.com>`. Required with `smtpUrl`. */
   mailFrom: string | undefined;
-  /** Live chat: seconds an assigned agent has to answer before requeue (0: never); agents' away grace; timer tick. */
-  livechat: { answerTimeoutSeconds: number; awayGraceSeconds: number; tickMs: number };
+  /**
+   * Live chat: seconds an assigned agent has to answer before requeue (0: never); agents' away grace;
+   * timer tick; the first wait before retrying a transcript the mail server did not take (doubling).
+   */
+  livechat: {
+    answerTimeoutSeconds: number;
+    awayGraceSeconds: number;
+    tickMs: number;
+    transcriptRetrySeconds: number;
+  };
   /**
    * Whose X-Forwarded-For to believe for the client address (rate limits): `false` (the default: the
    * socket's peer), `true` (any), or a comma-separated list of proxy addresses or CIDRs.
@@ -174,6 +182,12 @@ export const CONFIG_SPEC: Record<string, Spec> = {
     max: 60_000,
     apply: (c, v) => void (c.livechat.tickMs = v),
   },
+  PARLEY_TRANSCRIPT_RETRY_SECONDS: {
+    kind: 'int',
+    min: 1,
+    max: 3600,
+    apply: (c, v) => void (c.livechat.transcriptRetrySeconds = v),
+  },
   PARLEY_MAX_MESSAGE_BYTES: limit('messageContentBytes', 1, 1024 * 1024),
   PARLEY_MAX_BODY_BYTES: limit('requestBodyBytes', 1024, 16 * 1024 * 1024),
   PARLEY_MAX_FRAME_BYTES: limit('frameBytes', 1024, 16 * 1024 * 1024),
@@ -213,7 +227,7 @@ export function defaultConfig(): ServerConfig {
     nodeId: undefined,
     smtpUrl: undefined,
     mailFrom: undefined,
-    livechat: { answerTimeoutSeconds: 120, awayGraceSeconds: 60, tickMs: 1000 },
+    livechat: { answerTimeoutSeconds: 120, awayGraceSeconds: 60, tickMs: 1000, transcriptRetrySeconds: 60 },
     trustProxy: false,
     geoHeader: undefined,
     publicUrl: undefined,

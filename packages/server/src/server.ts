@@ -55,8 +55,10 @@ export async function startServer(
         answerTimeoutMs:
           config.livechat.answerTimeoutSeconds === 0 ? null : config.livechat.answerTimeoutSeconds * 1000,
         awayGraceMs: config.livechat.awayGraceSeconds * 1000,
+        transcriptRetryMs: config.livechat.transcriptRetrySeconds * 1000,
       },
     },
+    log: logger,
   });
   const boot = await core.bootstrap({
     tenantName: 'Default',
@@ -118,19 +120,28 @@ function tokenSecret(config: ServerConfig): Uint8Array {
 }
 
 /**
- * Ticks the live-chat timers on this node. Ticks never overlap; a failed one
- * (database down) is logged and the next one tries again.
+ * Ticks the live-chat timers on this node, and beside them the transcript
+ * outbox: two loops, so a slow mail server never delays routing. Ticks of one
+ * loop never overlap; a failed one (database down) is logged and the next one
+ * tries again.
  */
 function startLivechatTimers(core: Core, tickMs: number, clock: Clock, logger: FastifyBaseLogger) {
+  const loops = [
+    every(tickMs, () => core.tickLivechat(clock.now()), logger, 'live-chat timers failed'),
+    every(tickMs, () => core.tickTranscripts(clock.now()), logger, 'transcript outbox failed'),
+  ];
+  return { stop: () => loops.forEach((timer) => clearInterval(timer)) };
+}
+
+function every(ms: number, tick: () => Promise<void>, logger: FastifyBaseLogger, failure: string) {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    core
-      .tickLivechat(clock.now())
-      .catch((err: unknown) => logger.warn({ err }, 'live-chat timers failed; retrying at the next tick'))
+    tick()
+      .catch((err: unknown) => logger.warn({ err }, `${failure}; retrying at the next tick`))
       .finally(() => (running = false));
-  }, tickMs);
+  }, ms);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return timer;
 }

@@ -22,4 +22,9 @@ export interface LivechatTimings {
   answerTimeoutMs: number | null;
   /** How long after an online agent's last connection closes they are set `away`. */
   awayGraceMs: number;
+  /**
+   * The wait before retrying a transcript the mail server did not take at
+   * resolve; it doubles with each failed attempt (`livechat/transcript-delivery.ts`).
+   */
+  transcriptRetryMs: number;
 }

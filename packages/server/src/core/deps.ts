@@ -6,7 +6,15 @@ import type { Mailer } from './ports/mailer.js';
 import type { Clock } from './clock.js';
 import type { CoreConfig } from './config.js';
 
-/** Everything a domain action may use: ports, time and configuration. No globals. */
+/**
+ * Where the domain reports what an operator must hear of and no caller will
+ * (a transcript given up after its retries). The server passes its pino logger.
+ */
+export interface CoreLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Everything a domain action may use: ports, time, configuration and the log. No globals. */
 export interface CoreDeps {
   store: Store;
   bus: Bus;
@@ -15,4 +23,5 @@ export interface CoreDeps {
   mailer: Mailer;
   clock: Clock;
   config: CoreConfig;
+  log: CoreLog;
 }

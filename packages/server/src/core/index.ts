@@ -27,6 +27,7 @@ import { Search } from './livechat/search.js';
 import { Inbox } from './livechat/inbox.js';
 import { Reports } from './livechat/reports.js';
 import { Transcripts } from './livechat/transcripts.js';
+import { TranscriptDelivery } from './livechat/transcript-delivery.js';
 import { Conversations } from './livechat/conversations.js';
 import { VisitorConversations } from './livechat/visitor-conversations.js';
 import { AgentAvailability } from './livechat/agent-availability.js';
@@ -87,6 +88,13 @@ export interface Core {
    * indexed reads.
    */
   tickLivechat(nowMs: number): Promise<void>;
+  /**
+   * Mails the transcripts due at `nowMs` that the mail server did not take at
+   * resolve (`livechat/transcript-delivery.ts`). Called on every node, on its
+   * own beat beside `tickLivechat`, so a slow mail server never holds up the
+   * routing timers; each row is claimed by one node.
+   */
+  tickTranscripts(nowMs: number): Promise<void>;
   /** The actor for a bearer credential: an API key (`pk_…`) or a user access token. */
   authenticate(credential: string): Promise<Actor>;
   /**
@@ -113,7 +121,8 @@ export function createCore(deps: CoreDeps): Core {
   const feed = new ConversationFeed(deps);
   const router = new Router(deps, threads, feed);
   const transcripts = new Transcripts(deps);
-  const conversations = new Conversations(deps, router, threads, transcripts);
+  const delivery = new TranscriptDelivery(deps, transcripts);
+  const conversations = new Conversations(deps, router, threads, delivery);
   const availability = new AgentAvailability(deps, router);
   organizations.agentChanged = (tenantId, agent) => availability.changed(tenantId, agent);
   messages.afterSend = async (tenantId, message) => {
@@ -163,6 +172,9 @@ export function createCore(deps: CoreDeps): Core {
     async tickLivechat(nowMs) {
       await conversations.fireDueTimers(nowMs);
       await availability.awayAfterGrace(nowMs);
+    },
+    async tickTranscripts(nowMs) {
+      await delivery.sendDue(nowMs);
     },
     async authenticate(credential) {
       if (credential === '') throw new AppError('unauthenticated');

@@ -4,6 +4,7 @@ import type { OrganizationStore } from '../core/ports/organization-store.js';
 import type { VisitorStore } from '../core/ports/visitor-store.js';
 import type { ConversationStore } from '../core/ports/conversation-store.js';
 import type { InboxStore } from '../core/ports/inbox-store.js';
+import type { TranscriptOutboxStore } from '../core/ports/transcript-outbox-store.js';
 
 /**
  * An adapter's `livechat` facet, made of its live-chat parts without a
@@ -18,9 +19,10 @@ export function livechatFacet(
   visitors: VisitorStore,
   conversations: ConversationStore,
   inbox: InboxStore,
+  transcriptOutbox: TranscriptOutboxStore,
 ): LivechatStore {
   const facet: Record<string, unknown> = {};
-  for (const part of [organizations, settings, visitors, conversations, inbox]) {
+  for (const part of [organizations, settings, visitors, conversations, inbox, transcriptOutbox]) {
     const proto: object = Object.getPrototypeOf(part) as object;
     for (const name of Object.getOwnPropertyNames(proto)) {
       const method: unknown = Reflect.get(proto, name);

@@ -11,6 +11,7 @@ import { threads } from './threads.js';
 import { users } from './users.js';
 import { visitors } from './visitors.js';
 import { conversations } from './conversations.js';
+import { transcriptOutbox } from './transcript-outbox.js';
 import { accounts } from './accounts.js';
 
 /**
@@ -35,6 +36,7 @@ export function storeConformance(name: string, makeStore: MakeStore): void {
     livechatSettings(suite);
     visitors(suite);
     conversations(suite);
+    transcriptOutbox(suite);
     accounts(suite);
 
     it('returns fresh objects the caller may keep', async () => {

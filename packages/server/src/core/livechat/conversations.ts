@@ -17,7 +17,7 @@ import { transition, type ConversationAction } from './conversation-status.js';
 import { manualAssignmentRefusal, shouldRequeue } from './routing.js';
 import { candidateOf, type Router } from './router.js';
 import type { ConversationThreads } from './conversation-threads.js';
-import type { Transcripts } from './transcripts.js';
+import type { TranscriptDelivery } from './transcript-delivery.js';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
 
@@ -37,7 +37,7 @@ export class Conversations {
     private readonly deps: CoreDeps,
     private readonly router: Router,
     private readonly threads: ConversationThreads,
-    private readonly transcripts: Transcripts,
+    private readonly transcripts: TranscriptDelivery,
   ) {}
 
   async list(
@@ -242,7 +242,7 @@ export class Conversations {
     return due.length;
   }
 
-  /** Sends the transcript now, when the conversation is resolved and the visitor asked for it. */
+  /** Resolves it, and mails the transcript (through the outbox) when the visitor asked for it. */
   private async resolveNow(tenantId: string, conversation: ConversationRecord): Promise<Conversation> {
     const resolvedAt = iso(this.deps.clock.now());
     const updated = await this.transitionTo(
@@ -261,10 +261,10 @@ export class Conversations {
     else await this.router.route(tenantId, updated.organizationId, updated.departmentId);
     // The conversation is resolved whatever the mail server says: failing the call now would
     // report a change that happened as refused, and a retry would only meet a state conflict.
-    // Mail must not undo or fail a resolve: the conversation is closed either way. A transcript
-    // the mail server refuses here is not retried (the visitor can ask again from the widget).
+    // So the transcript goes through the outbox, which never rejects and retries what the mail
+    // server does not take now.
     if (updated.transcriptEmail !== null)
-      await this.transcripts.send(tenantId, updated, updated.transcriptEmail).catch(() => undefined);
+      await this.transcripts.atResolve(tenantId, updated.id, updated.transcriptEmail);
     return this.view(tenantId, updated);
   }
 

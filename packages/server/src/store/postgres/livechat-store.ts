@@ -6,6 +6,7 @@ import { PostgresOrganizations } from './organizations.js';
 import { PostgresVisitors } from './visitors.js';
 import { PostgresConversations } from './conversations.js';
 import { PostgresInbox } from './inbox.js';
+import { PostgresTranscriptOutbox } from './transcript-outbox.js';
 
 /** The PostgreSQL store's `livechat` facet: its live-chat parts on the store's pool. */
 export function postgresLivechat(db: Database): LivechatStore {
@@ -15,5 +16,6 @@ export function postgresLivechat(db: Database): LivechatStore {
     new PostgresVisitors(db),
     new PostgresConversations(db),
     new PostgresInbox(db),
+    new PostgresTranscriptOutbox(db),
   );
 }

@@ -2,9 +2,9 @@ import type { Migration } from './schema-versions.js';
 
 /**
  * The PostgreSQL schema's versions from 6 on: the dashboard's accounts, the
- * inbox (search, labels, notes, canned responses), reports, the audit log
- * and visitors' clients. `schema-versions.ts` lists them after the messaging
- * and live-chat versions; the rules there apply.
+ * inbox (search, labels, notes, canned responses), reports, the audit log,
+ * visitors' clients and the transcript outbox. `schema-versions.ts` lists
+ * them after the messaging and live-chat versions; the rules there apply.
  */
 export const inboxVersions: readonly Migration[] = [
   {
@@ -130,6 +130,26 @@ export const inboxVersions: readonly Migration[] = [
     sql: `
       -- The visitor's browser (user agent, language, time zone, location), JSON; null before.
       ALTER TABLE conversations ADD COLUMN client text;
+    `,
+  },
+  {
+    version: 12,
+    name: 'transcript outbox',
+    sql: `
+      -- Transcripts to mail at resolve, kept until the mail server accepts them (or the
+      -- retries run out). due_at is also the lease of the node sending it.
+      CREATE TABLE transcript_outbox (
+        tenant_id       text COLLATE "C" NOT NULL,
+        conversation_id text COLLATE "C" NOT NULL,
+        email           text NOT NULL,
+        due_at          text COLLATE "C" NOT NULL,
+        attempts        integer NOT NULL DEFAULT 0,
+        last_error      text,
+        created_at      text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, conversation_id),
+        FOREIGN KEY (tenant_id, conversation_id) REFERENCES conversations (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX transcript_outbox_due ON transcript_outbox (due_at);
     `,
   },
 ];

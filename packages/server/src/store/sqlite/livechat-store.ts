@@ -6,6 +6,7 @@ import { SqliteOrganizations } from './organizations.js';
 import { SqliteVisitors } from './visitors.js';
 import { SqliteConversations } from './conversations.js';
 import { SqliteInbox } from './inbox.js';
+import { SqliteTranscriptOutbox } from './transcript-outbox.js';
 import type { WriteQueue } from './write-queue.js';
 
 /** The SQLite store's `livechat` facet: its live-chat parts, writing through the store's group commit. */
@@ -16,5 +17,6 @@ export function sqliteLivechat(db: Database.Database, queue: WriteQueue): Livech
     new SqliteVisitors(db, queue),
     new SqliteConversations(db, queue),
     new SqliteInbox(db, queue),
+    new SqliteTranscriptOutbox(db, queue),
   );
 }
