@@ -2,6 +2,7 @@ import type { Participant, Thread } from './schemas/threads.js';
 import type { Message, ReadReceipt } from './schemas/messages.js';
 import type { Conversation } from './schemas/conversations.js';
 import type { Note } from './schemas/inbox.js';
+import type { Agent } from './schemas/livechat.js';
 
 /**
  * Durable thread events. Each is stored in its thread's event log with a
@@ -50,7 +51,13 @@ export type EphemeralEvent =
    */
   | { type: 'conversation'; organizationId: string; conversation: Conversation; at: string }
   /** A private note on a conversation, to the organization's agents only (never to its thread). */
-  | { type: 'note'; organizationId: string; note: Note; at: string };
+  | { type: 'note'; organizationId: string; note: Note; at: string }
+  /**
+   * An agent of the organization changed: their status (chosen, or the
+   * automatic away and back), role, capacity or departments. Sent to the
+   * organization's agents, so who is online shows without polling.
+   */
+  | { type: 'agent'; organizationId: string; agent: Agent; at: string };
 
 export const THREAD_EVENT_TYPES: readonly ThreadEventType[] = [
   'thread.created',

@@ -50,6 +50,8 @@ export interface ChatEvents {
   conversationChanged: EphemeralOf<'conversation'>;
   /** Agents: a private note was added to a conversation of their organization. */
   noteAdded: EphemeralOf<'note'>;
+  /** Agents: an agent of their organization changed (status, role, capacity, departments). */
+  agentChanged: EphemeralOf<'agent'>;
   /** Every durable thread event, once, in position order per thread. */
   event: ThreadEvent;
   /** Refetch this thread over REST, then call `setPosition(threadId, thread.lastPosition)`. */

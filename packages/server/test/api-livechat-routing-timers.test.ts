@@ -113,6 +113,39 @@ describe('automatic away', () => {
     await becomes(widget, agent, 'away');
   });
 
+  it("tells the organization's agents of every status change: chosen, automatic away, and back", async () => {
+    const widget = await createWidget(ts.api);
+    const watcher = await createAgent(ts.api, widget);
+    const agent = await createAgent(ts.api, widget);
+    const colleague = await TestSocket.connect(ts.wsUrl, watcher.token);
+    const statusEvent = (status: Agent['status'], after = 0) =>
+      colleague.next(
+        (f) =>
+          colleague.frames.indexOf(f) >= after &&
+          f.type === 'agent' &&
+          'agent' in f &&
+          (f.agent as Agent).userId === agent.id &&
+          (f.agent as Agent).status === status,
+      );
+    try {
+      // Chosen: through the API.
+      await setAgentStatus(ts.api, widget, agent.id, 'offline', agent.token);
+      const offline = await statusEvent('offline');
+      expect(offline).toMatchObject({ organizationId: widget.org.id, agent: { userId: agent.id } });
+      await setAgentStatus(ts.api, widget, agent.id, 'online', agent.token);
+      await statusEvent('online', colleague.frames.indexOf(offline) + 1);
+      // Automatic: the last connection closes (no grace here), then the agent comes back.
+      const own = await TestSocket.connect(ts.wsUrl, agent.token);
+      own.close();
+      const away = await statusEvent('away');
+      const back = await TestSocket.connect(ts.wsUrl, agent.token);
+      await statusEvent('online', colleague.frames.indexOf(away) + 1);
+      back.close();
+    } finally {
+      colleague.close();
+    }
+  });
+
   it('never undoes an away the agent chose', async () => {
     const widget = await createWidget(ts.api);
     const chooser = await createAgent(ts.api, widget);

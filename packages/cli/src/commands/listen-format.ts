@@ -37,5 +37,7 @@ function describeEvent(event: ThreadEvent | EphemeralEvent): string {
       return `note on ${event.note.conversationId} by ${event.note.authorDisplayName}: ${event.note.content}`;
     case 'conversation':
       return `conversation ${event.conversation.id} is ${event.conversation.status}${event.conversation.agentId ? ` with ${event.conversation.agentId}` : ''}`;
+    case 'agent':
+      return `agent ${event.agent.displayName} (${event.agent.userId}) is ${event.agent.status}`;
   }
 }

@@ -183,6 +183,13 @@ export class AppModel {
         if (here(e.threadId)) s.thread!.typingFrom(e.userId, e.displayName);
       }),
       client.on('participantsAdded', () => void inbox.loadSummaries()),
+      client.on('agentChanged', ({ agent }) => {
+        // Colleagues' statuses for the transfer list and the filters; mine for the status switch
+        // (the server's automatic away, or a change made in another tab).
+        s.inbox.agents.set(agent.userId, agent);
+        if (agent.userId === s.account.userId) s.account = { ...s.account, agent };
+        this.changed();
+      }),
       client.on('noteAdded', (e) => {
         if (here(e.note.conversationId)) s.thread!.noteAdded(e.note);
       }),

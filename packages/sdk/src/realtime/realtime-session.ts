@@ -314,6 +314,8 @@ export class RealtimeSession {
         return this.emitter.emit('conversationChanged', frame);
       case 'note':
         return this.emitter.emit('noteAdded', frame);
+      case 'agent':
+        return this.emitter.emit('agentChanged', frame);
       default:
         return this.onThreadEvent(frame);
     }

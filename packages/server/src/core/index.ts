@@ -123,7 +123,7 @@ export function createCore(deps: CoreDeps): Core {
   const transcripts = new Transcripts(deps);
   const delivery = new TranscriptDelivery(deps, transcripts);
   const conversations = new Conversations(deps, router, threads, delivery);
-  const availability = new AgentAvailability(deps, router);
+  const availability = new AgentAvailability(deps, router, feed);
   organizations.agentChanged = (tenantId, agent) => availability.changed(tenantId, agent);
   messages.afterSend = async (tenantId, message) => {
     if (isConversationThread(message.threadId)) await conversations.afterMessage(tenantId, message);

@@ -2,6 +2,7 @@ import type { Agent } from '@parley/protocol';
 import type { CoreDeps } from '../deps.js';
 import { iso } from '../clock.js';
 import type { Router } from './router.js';
+import type { ConversationFeed } from './conversation-feed.js';
 
 /**
  * What an agent's status means for routing, and the automatic away:
@@ -16,10 +17,12 @@ export class AgentAvailability {
   constructor(
     private readonly deps: CoreDeps,
     private readonly router: Router,
+    private readonly feed: ConversationFeed,
   ) {}
 
   /** After any change to an agent (status, departments, capacity): apply what it means. */
   async changed(tenantId: string, agent: Agent): Promise<void> {
+    await this.feed.announceAgent(tenantId, agent);
     if (agent.status === 'online') return this.router.routeFor(tenantId, agent);
     if (agent.status !== 'offline') return;
     const open = await this.deps.store.livechat.openConversationsOf(tenantId, agent.userId);
@@ -44,8 +47,13 @@ export class AgentAvailability {
     const { store, config } = this.deps;
     const cutoff = iso(nowMs - config.livechat.awayGraceMs);
     const due = await store.livechat.agentsDisconnectedSince(cutoff, 100);
-    for (const { tenantId, userId } of due)
-      await store.livechat.switchAgentStatus(tenantId, userId, 'online', 'away', true, iso(nowMs));
+    for (const { tenantId, userId } of due) {
+      if (!(await store.livechat.switchAgentStatus(tenantId, userId, 'online', 'away', true, iso(nowMs))))
+        continue;
+      // Away changes nothing for routing; the colleagues' inboxes are told.
+      const agent = await store.livechat.getAgent(tenantId, userId);
+      if (agent) await this.feed.announceAgent(tenantId, agent);
+    }
     return due.length;
   }
 }

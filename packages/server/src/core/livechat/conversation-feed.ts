@@ -1,4 +1,4 @@
-import type { Conversation, EphemeralEvent } from '@parley/protocol';
+import type { Agent, Conversation, EphemeralEvent } from '@parley/protocol';
 import type { CoreDeps } from '../deps.js';
 import { topics, type UserControl } from '../ports/bus.js';
 import { iso } from '../clock.js';
@@ -10,7 +10,8 @@ const MAX_AGENTS = 1000;
  * The inbox's live feed: after a conversation is created or changes, every
  * agent of its organization gets a `conversation` event on their live
  * connections, so new and moved conversations appear without polling. It is
- * ephemeral: an inbox that reconnects refetches its list.
+ * ephemeral: an inbox that reconnects refetches its list. Changes to agents
+ * go the same way (`agent` events).
  */
 export class ConversationFeed {
   constructor(private readonly deps: CoreDeps) {}
@@ -20,6 +21,16 @@ export class ConversationFeed {
       type: 'conversation',
       organizationId: conversation.organizationId,
       conversation,
+      at: iso(this.deps.clock.now()),
+    });
+  }
+
+  /** An agent's change (status, role, capacity, departments), for their colleagues' inboxes. */
+  async announceAgent(tenantId: string, agent: Agent): Promise<void> {
+    await this.tellAgents(tenantId, agent.organizationId, {
+      type: 'agent',
+      organizationId: agent.organizationId,
+      agent,
       at: iso(this.deps.clock.now()),
     });
   }
