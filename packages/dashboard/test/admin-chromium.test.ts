@@ -8,6 +8,7 @@ import {
   browserAvailable,
   patientPolls,
   seriousViolations,
+  setUpFirstAdmin,
   shot,
   startBrowserFixture,
   type BrowserFixture,
@@ -40,16 +41,7 @@ describe.skipIf(!browserAvailable)('administration and reports, in Chromium', ()
       manyVisitorRequests(c);
     });
     page = (await fx.newPage({ viewport: { width: 1280, height: 800 } })).page;
-    await page.goto(`${fx.server.url}/app`);
-    await page.locator('#organizationName').fill('Maison Support');
-    await page.locator('#displayName').fill(ADMIN.name);
-    await page.locator('#email').fill(ADMIN.email);
-    await page.locator('#password').fill(ADMIN.password);
-    await page.locator('button[type=submit]').click();
-    await page.locator('.list-pane').waitFor();
-    const session = (await page.evaluate(() =>
-      JSON.parse(localStorage.getItem('parley.dashboard.session') ?? 'null'),
-    )) as { accessToken: string; account: { organizationId: string; userId: string } };
+    const session = await setUpFirstAdmin(page, fx.server.url, { ...ADMIN, organization: 'Maison Support' });
     orgId = session.account.organizationId;
     token = session.accessToken;
     userId = session.account.userId;

@@ -8,6 +8,7 @@ import {
   seriousViolations,
   shot,
   startBrowserFixture,
+  storedSession,
   visitorStartsChat,
   type BrowserFixture,
 } from './support/dashboard.js';
@@ -31,11 +32,7 @@ describe.skipIf(!browserAvailable)('first run, sign-in and sign-out, in Chromium
   });
   afterAll(() => fx?.close());
 
-  const session = () =>
-    page.evaluate(() => JSON.parse(localStorage.getItem('parley.dashboard.session') ?? 'null')) as Promise<{
-      accessToken: string;
-      account: { organizationId: string; userId: string };
-    } | null>;
+  const session = () => storedSession(page).catch(() => null);
 
   it('the auth routes exist on this server', async () => {
     const setup = await fx.server.api('GET', '/v1/auth/setup', { auth: null });

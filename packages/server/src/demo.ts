@@ -5,6 +5,8 @@ import { defaultWidgetSettings } from './core/livechat/widget-settings.js';
 
 const DEMO_ORGANIZATION = 'Demo shop';
 const DEMO_AGENT = 'demo-agent';
+/** The demo acts as a service of the default tenant. */
+const actor: Actor = { kind: 'service', tenantId: PLATFORM_TENANT_ID, apiKeyId: 'demo' };
 
 export interface Demo {
   organizationId: string;
@@ -22,7 +24,6 @@ export interface Demo {
  * port may change) on every start; `PARLEY_DEMO=false` turns it off.
  */
 export async function ensureDemo(core: Core, origins: string[]): Promise<Demo> {
-  const actor: Actor = { kind: 'service', tenantId: PLATFORM_TENANT_ID, apiKeyId: 'demo' };
   const organizationId = await demoOrganization(core, actor);
   const current = await core.widgets.get(actor, organizationId);
   const saved = await core.widgets.save(actor, organizationId, {
@@ -32,6 +33,16 @@ export async function ensureDemo(core: Core, origins: string[]): Promise<Demo> {
   await demoAgent(core, actor, organizationId);
   const token = await core.operatorTokens.issue(actor, organizationId, DEMO_AGENT, {});
   return { organizationId, widgetKey: saved.widgetKey, agentToken: token.token, agentId: DEMO_AGENT };
+}
+
+/**
+ * When the first admin takes the demo shop over at setup, its chats go to
+ * them: the demo agent goes offline, and stays so (later starts only add the
+ * demo agent when missing, they never set it online again).
+ */
+export async function handOverDemo(core: Core, demo: Demo, organizationId: string): Promise<void> {
+  if (organizationId !== demo.organizationId) return;
+  await core.organizations.updateAgent(actor, organizationId, demo.agentId, { status: 'offline' });
 }
 
 async function demoOrganization(core: Core, actor: Actor): Promise<string> {

@@ -34,6 +34,11 @@ async function main(): Promise<void> {
       '    npx parley message send --thread <conversation id> --content "Hello!"',
     );
   }
+  if (server.demo && (await server.core.accounts.setupStatus()).needed) {
+    lines.push(
+      `  Or answer in the dashboard: set up the first admin at ${server.url}/app and keep "Use Demo shop".`,
+    );
+  }
   if (server.bootstrapApiKey) {
     lines.push(
       '',

@@ -9,7 +9,7 @@ import { openBackends } from './backends.js';
 import { buildHttp } from './http/app.js';
 import { Gateway } from './realtime/gateway.js';
 import { Metrics } from './metrics.js';
-import { ensureDemo, type Demo } from './demo.js';
+import { ensureDemo, handOverDemo, type Demo } from './demo.js';
 import type { ServerConfig } from './config.js';
 
 export interface RunningServer {
@@ -91,7 +91,11 @@ export async function startServer(
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   // With PORT=0 the port is known only now.
   if (config.publicUrl === undefined) core.deps.config.publicUrl = `http://localhost:${port}`;
-  if (config.demo) demo = await ensureDemo(core, [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+  if (config.demo) {
+    const shop = await ensureDemo(core, [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+    core.accounts.onSetup((organizationId) => handOverDemo(core, shop, organizationId));
+    demo = shop;
+  }
   let closed = false;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

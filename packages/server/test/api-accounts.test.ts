@@ -44,12 +44,12 @@ describe('first-run setup', () => {
   const ts = useTestServer();
 
   it('creates the first admin and their organization once, then refuses', async () => {
-    expect((await authCall(ts.api, 'GET', '/setup')).body).toEqual({ needed: true });
+    expect((await authCall(ts.api, 'GET', '/setup')).body).toEqual({ needed: true, organizations: [] });
     // A too-short password is refused by the schema, and nothing is set up.
     const short = await authCall(ts.api, 'POST', '/setup', { body: setupBody(0, { password: 'short' }) });
     expectError(short, 400, 'invalid_request');
     expect(short.body).toMatchObject({ error: { field: 'password' } });
-    expect((await authCall(ts.api, 'GET', '/setup')).body).toEqual({ needed: true });
+    expect((await authCall(ts.api, 'GET', '/setup')).body).toEqual({ needed: true, organizations: [] });
 
     const created = await setupAdmin(ts.api, 'Admin@Example.com');
     expect(created.account).toMatchObject({
@@ -70,9 +70,49 @@ describe('first-run setup', () => {
     });
     expect(agents.status).toBe(200);
 
-    expect((await authCall(ts.api, 'GET', '/setup')).body).toEqual({ needed: false });
+    expect((await authCall(ts.api, 'GET', '/setup')).body).toEqual({ needed: false, organizations: [] });
     expectError(await authCall(ts.api, 'POST', '/setup', { body: setupBody(1) }), 409, 'setup_completed');
     expectError(await signIn(ts.api, 'first-1@example.com', PASSWORD), 401, 'invalid_credentials');
+  });
+
+  describe('on a server with an organization made through the API', () => {
+    const fresh = useTestServer();
+
+    it('offers it, and the first admin may join it instead of creating one', async () => {
+      const made = await fresh.api<Organization>('POST', '/v1/organizations', { body: { name: 'Shop' } });
+      expect(made.status).toBe(201);
+      const status = await authCall<{ needed: boolean; organizations: { id: string; name: string }[] }>(
+        fresh.api,
+        'GET',
+        '/setup',
+      );
+      expect(status.body).toEqual({ needed: true, organizations: [{ id: made.body.id, name: 'Shop' }] });
+
+      // Exactly one of a new name and an existing organization; an unknown one is refused.
+      const both = await authCall(fresh.api, 'POST', '/setup', {
+        body: setupBody(1, { organizationId: made.body.id }),
+      });
+      expectError(both, 400, 'invalid_request');
+      const { organizationName: _, ...neither } = setupBody(1);
+      expectError(await authCall(fresh.api, 'POST', '/setup', { body: neither }), 400, 'invalid_request');
+      const unknown = await authCall(fresh.api, 'POST', '/setup', {
+        body: { ...neither, organizationId: 'org_unknown' },
+      });
+      expectError(unknown, 404, 'organization_not_found');
+      expect((await authCall(fresh.api, 'GET', '/setup')).body).toMatchObject({ needed: true });
+
+      const joined = await authCall<Session>(fresh.api, 'POST', '/setup', {
+        body: { ...neither, organizationId: made.body.id },
+      });
+      expect(joined.status).toBe(201);
+      expect(joined.body.account).toMatchObject({
+        organizationId: made.body.id,
+        agent: { organizationId: made.body.id, role: 'admin' },
+      });
+      const orgs = await fresh.api<{ items: Organization[] }>('GET', '/v1/organizations');
+      expect(orgs.body.items.map((o) => [o.id, o.name])).toEqual([[made.body.id, 'Shop']]);
+      expect((await authCall(fresh.api, 'GET', '/setup')).body).toEqual({ needed: false, organizations: [] });
+    });
   });
 
   describe('concurrently on a fresh server', () => {

@@ -1,7 +1,7 @@
 // `npm start`'s demo: the shop page with the widget, a demo organization allowing the server's own
 // origins, and an online demo agent who receives the conversations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation, VisitorSession } from '@parley/protocol';
+import type { Agent, Conversation, Session, VisitorSession } from '@parley/protocol';
 import { ensureDemo } from '../src/demo.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -69,5 +69,44 @@ describe('the demo', () => {
     expect(settings.body.settings.allowedOrigins).toEqual(
       expect.arrayContaining([ts.url.replace('127.0.0.1', 'localhost'), ts.url, 'http://localhost:9999']),
     );
+  });
+
+  it('hands its chats over to the first admin who takes the demo shop at setup', async () => {
+    const demo = ts.server.demo!;
+    const status = await ts.api<{ organizations: { id: string; name: string }[] }>('GET', '/v1/auth/setup', {
+      auth: null,
+    });
+    expect(status.body.organizations).toContainEqual({ id: demo.organizationId, name: 'Demo shop' });
+    const setup = await ts.api<Session>('POST', '/v1/auth/setup', {
+      auth: null,
+      body: {
+        email: 'owner@example.com',
+        password: 'correct horse battery',
+        displayName: 'Owner',
+        organizationId: demo.organizationId,
+      },
+    });
+    expect(setup.status).toBe(201);
+    const agentPath = `/v1/organizations/${demo.organizationId}/agents`;
+    const camille = await ts.api<Agent>('GET', `${agentPath}/${demo.agentId}`);
+    expect(camille.body.status).toBe('offline');
+    // The next start leaves the demo agent offline: the shop is the admin's now.
+    await ensureDemo(ts.server.core, [ts.url]);
+    expect((await ts.api<Agent>('GET', `${agentPath}/${demo.agentId}`)).body.status).toBe('offline');
+
+    // A new visitor's chat goes to the admin, online since setup.
+    const origin = ts.url;
+    const visitor = await ts.api<VisitorSession>('POST', `/v1/widget/${demo.widgetKey}/visitors`, {
+      auth: null,
+      headers: { origin },
+      body: {},
+    });
+    const started = await ts.api<Conversation>('POST', `/v1/widget/${demo.widgetKey}/conversations`, {
+      auth: visitor.body.accessToken,
+      headers: { origin },
+      body: { answers: { name: 'Yann' } },
+    });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ status: 'open', agentId: setup.body.account.userId });
   });
 });

@@ -10,6 +10,7 @@ import type {
   Note,
   SearchResult,
   Session,
+  SetupBody,
   SetupStatus,
 } from '@parley/protocol';
 import { HttpClient, ParleyError, type TokenCredential } from '@parley/sdk';
@@ -47,8 +48,7 @@ export async function publicCall<T>(method: string, path: string, body?: unknown
 
 export const auth = {
   setupStatus: () => publicCall<SetupStatus>('GET', '/v1/auth/setup'),
-  setup: (body: { email: string; password: string; displayName: string; organizationName: string }) =>
-    publicCall<Session>('POST', '/v1/auth/setup', body),
+  setup: (body: SetupBody) => publicCall<Session>('POST', '/v1/auth/setup', body),
   signIn: (email: string, password: string) =>
     publicCall<Session>('POST', '/v1/auth/sign-in', { email, password }),
   requestReset: (email: string) => publicCall<void>('POST', '/v1/auth/password-reset', { email }),

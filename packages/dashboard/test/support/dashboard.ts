@@ -13,6 +13,36 @@ export { browserAvailable } from '../../../sdk/test/browser/support/browser.js';
 
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
+/** The dashboard session the page keeps (what sign-in, setup or an invitation stored). */
+export interface StoredSession {
+  accessToken: string;
+  account: { organizationId: string; userId: string };
+}
+
+export async function storedSession(page: Page): Promise<StoredSession> {
+  const session = (await page.evaluate(() =>
+    JSON.parse(localStorage.getItem('parley.dashboard.session') ?? 'null'),
+  )) as StoredSession | null;
+  if (!session) throw new Error('the page holds no dashboard session');
+  return session;
+}
+
+/** First run through the real setup screen: a new organization and its first admin, signed in. */
+export async function setUpFirstAdmin(
+  page: Page,
+  serverUrl: string,
+  admin: { organization: string; name: string; email: string; password: string },
+): Promise<StoredSession> {
+  await page.goto(`${serverUrl}/app`);
+  await page.locator('#organizationName').fill(admin.organization);
+  await page.locator('#displayName').fill(admin.name);
+  await page.locator('#email').fill(admin.email);
+  await page.locator('#password').fill(admin.password);
+  await page.locator('button[type=submit]').click();
+  await page.locator('.list-pane').waitFor();
+  return storedSession(page);
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
 }

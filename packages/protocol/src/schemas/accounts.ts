@@ -46,16 +46,29 @@ export const Session = Type.Object({
 });
 export type Session = Static<typeof Session>;
 
-export const SetupStatus = Type.Object({ needed: Type.Boolean() });
+/**
+ * Whether the first admin is still to be set up and, while it is, the
+ * organizations already on the server (made through the API, or the demo
+ * shop) that the first admin may join instead of creating one.
+ */
+export const SetupStatus = Type.Object({
+  needed: Type.Boolean(),
+  organizations: Type.Array(Type.Object({ id: Id, name: Type.String() }), { maxItems: 20 }),
+});
 export type SetupStatus = Static<typeof SetupStatus>;
 
-/** First run: the first admin, and their organization. Refused once any account exists. */
+/**
+ * First run: the first admin, and their organization: a new one named
+ * `organizationName`, or an existing one (`organizationId`, from the setup
+ * status). Exactly one of the two. Refused once any account exists.
+ */
 export const SetupBody = Type.Object(
   {
     email: EmailAddress,
     password: Password,
     displayName: DisplayName,
-    organizationName: OrganizationName,
+    organizationName: Type.Optional(OrganizationName),
+    organizationId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

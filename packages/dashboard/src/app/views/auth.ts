@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { h, type ComponentChild } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Session } from '@parley/protocol';
+import type { Session, SetupStatus } from '@parley/protocol';
 import { isParleyError } from '@parley/sdk';
 import { auth } from '../api.js';
 import type { AppModel } from '../app-model.js';
@@ -167,6 +167,9 @@ export function SetupScreen({ model }: { model: AppModel }): ComponentChild {
   const t = model.t;
   const [values, setValues] = useState({ organizationName: '', displayName: '', email: '', password: '' });
   const set = (key: keyof typeof values) => (value: string) => setValues({ ...values, [key]: value });
+  // Organizations already on the server (the demo shop, or made through the API): the admin may join one.
+  const [existing, setExisting] = useState<SetupStatus['organizations']>([]);
+  const [joinId, setJoinId] = useState<string | null>(null);
   const form = useSubmit(t);
   useEffect(() => {
     auth
@@ -175,7 +178,10 @@ export function SetupScreen({ model }: { model: AppModel }): ComponentChild {
         if (!s.needed) {
           model.notice = t.setupDone;
           navigate({ name: 'sign-in' }, true);
+          return;
         }
+        setExisting(s.organizations);
+        setJoinId(s.organizations[0]?.id ?? null);
       })
       .catch(() => undefined);
   }, []);
@@ -191,7 +197,9 @@ export function SetupScreen({ model }: { model: AppModel }): ComponentChild {
             async () =>
               model.signedInWith(
                 await auth.setup({
-                  organizationName: values.organizationName.trim(),
+                  ...(joinId === null
+                    ? { organizationName: values.organizationName.trim() }
+                    : { organizationId: joinId }),
                   displayName: values.displayName.trim(),
                   email: values.email.trim(),
                   password: values.password,
@@ -208,13 +216,46 @@ export function SetupScreen({ model }: { model: AppModel }): ComponentChild {
           );
         },
       },
-      h(Field, {
-        id: 'organizationName',
-        label: t.organizationName,
-        value: values.organizationName,
-        onInput: set('organizationName'),
-        autocomplete: 'organization',
-      }),
+      existing.length > 0 &&
+        h(
+          'fieldset',
+          { class: 'choices' },
+          h('legend', null, t.setupOrganization),
+          existing.map((o) =>
+            h(
+              'label',
+              { key: o.id, class: 'choice' },
+              h('input', {
+                type: 'radio',
+                name: 'organization',
+                value: o.id,
+                checked: joinId === o.id,
+                onChange: () => setJoinId(o.id),
+              }),
+              t.setupJoin(o.name),
+            ),
+          ),
+          h(
+            'label',
+            { class: 'choice' },
+            h('input', {
+              type: 'radio',
+              name: 'organization',
+              value: 'new',
+              checked: joinId === null,
+              onChange: () => setJoinId(null),
+            }),
+            t.setupCreate,
+          ),
+        ),
+      joinId === null &&
+        h(Field, {
+          id: 'organizationName',
+          label: t.organizationName,
+          value: values.organizationName,
+          onInput: set('organizationName'),
+          autocomplete: 'organization',
+        }),
       h(Field, {
         id: 'displayName',
         label: t.displayName,

@@ -12,6 +12,7 @@ import {
   type Scope,
   type Session,
   type SetupBody,
+  type SetupStatus,
   type SignInBody,
   type User,
 } from '@parley/protocol';
@@ -35,6 +36,8 @@ export interface AccountCaller {
 /** Sign-in attempts: per address (a burst of 20, then one every 3 s) and per email (5, then one a minute). */
 const PER_IP = { perSecond: 1 / 3, burst: 20 };
 const PER_EMAIL = { perSecond: 1 / 60, burst: 5 };
+/** The existing organizations the first-run setup offers to join. */
+const SETUP_ORGANIZATIONS_SHOWN = 20;
 
 /**
  * Dashboard accounts (issue 6): first-run setup, sign-in and sign-out,
@@ -48,6 +51,8 @@ const PER_EMAIL = { perSecond: 1 / 60, burst: 5 };
  * answers tell nothing about which accounts exist.
  */
 export class Accounts {
+  private readonly setupListeners: Array<(organizationId: string) => Promise<void>> = [];
+
   constructor(
     private readonly deps: CoreDeps,
     private readonly tokens: Tokens,
@@ -55,8 +60,18 @@ export class Accounts {
     private readonly setOffline: (tenantId: string, organizationId: string, userId: string) => Promise<void>,
   ) {}
 
-  async setupStatus(): Promise<{ needed: boolean }> {
-    return { needed: (await this.deps.store.accounts.countAccounts()) === 0 };
+  async setupStatus(): Promise<SetupStatus> {
+    const needed = (await this.deps.store.accounts.countAccounts()) === 0;
+    if (!needed) return { needed, organizations: [] };
+    const organizations = await this.deps.store.livechat.listOrganizations(PLATFORM_TENANT_ID, {
+      limit: SETUP_ORGANIZATIONS_SHOWN,
+    });
+    return { needed, organizations: organizations.map(({ id, name }) => ({ id, name })) };
+  }
+
+  /** Called once the first admin is set up, with their organization (the demo hands over its chats). */
+  onSetup(listener: (organizationId: string) => Promise<void>): void {
+    this.setupListeners.push(listener);
   }
 
   /** The first admin and their organization, once; afterwards `setup_completed`. */
@@ -73,13 +88,13 @@ export class Accounts {
       createdAt: now,
       updatedAt: now,
     };
-    const organization = { id: newId('org'), name: body.organizationName, createdAt: now, updatedAt: now };
+    const organization = await this.setupOrganization(body, now);
     const done = await this.deps.store.accounts.setupFirstAccount({
       tenantId: PLATFORM_TENANT_ID,
       user,
       email,
       passwordHash: await hashPassword(body.password),
-      organization,
+      organization: organization.existing ? null : organization,
       agent: {
         userId: user.id,
         organizationId: organization.id,
@@ -91,7 +106,30 @@ export class Accounts {
       },
     });
     if (!done) throw new AppError('setup_completed');
+    for (const listener of this.setupListeners) await listener(organization.id);
     return this.startSession(PLATFORM_TENANT_ID, user.id);
+  }
+
+  /** The new organization to create, or the existing one the first admin joins. */
+  private async setupOrganization(
+    body: SetupBody,
+    now: string,
+  ): Promise<{ id: string; name: string; createdAt: string; updatedAt: string; existing: boolean }> {
+    if ((body.organizationName === undefined) === (body.organizationId === undefined))
+      throw new AppError('invalid_request', 'Give either organizationName or organizationId.', {
+        field: 'organizationName',
+      });
+    if (body.organizationName !== undefined)
+      return {
+        id: newId('org'),
+        name: body.organizationName,
+        createdAt: now,
+        updatedAt: now,
+        existing: false,
+      };
+    const found = await this.deps.store.livechat.getOrganization(PLATFORM_TENANT_ID, body.organizationId!);
+    if (!found) throw new AppError('organization_not_found');
+    return { ...found, existing: true };
   }
 
   async signIn(body: SignInBody, caller: AccountCaller): Promise<Session> {

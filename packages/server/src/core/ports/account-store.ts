@@ -26,7 +26,8 @@ export interface AccountStore {
     user: User;
     email: string;
     passwordHash: string;
-    organization: Organization;
+    /** The organization to create; null to join the agent's existing one. */
+    organization: Organization | null;
     agent: Omit<Agent, 'displayName' | 'departmentIds'>;
   }): Promise<boolean>;
   /** Inserts an account for an existing user; false when the email or the user already has one. */

@@ -76,7 +76,7 @@ export class PostgresAccounts implements AccountStore {
         user.id.toLowerCase(),
       ]);
       if (inserted.length === 0) return false;
-      await tx.rows(sql.insertOrganization, [tenantId, o.id, o.name, o.createdAt, o.updatedAt]);
+      if (o) await tx.rows(sql.insertOrganization, [tenantId, o.id, o.name, o.createdAt, o.updatedAt]);
       await tx.rows(sql.insertAgent, [
         tenantId,
         a.userId,

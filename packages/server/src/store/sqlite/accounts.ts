@@ -94,7 +94,7 @@ export class SqliteAccounts implements AccountStore {
         user.updatedAt,
       );
       if (inserted.changes === 0) return false;
-      this.s.insertOrganization.run(tenantId, o.id, o.name, o.createdAt, o.updatedAt);
+      if (o) this.s.insertOrganization.run(tenantId, o.id, o.name, o.createdAt, o.updatedAt);
       this.s.insertAgent.run(
         tenantId,
         a.userId,
