@@ -139,6 +139,10 @@ describe.skipIf(!browserAvailable)('administration and reports, in Chromium', ()
     const row = page.locator('.agents-table tr', { hasText: 'Bob' });
     await row.waitFor();
     expect(await row.locator('select').inputValue()).toBe('supervisor');
+    // The account side: the email, and the invitation still pending.
+    await expect.poll(() => row.locator('.agent-email').textContent()).toBe('bob@example.com');
+    expect(await row.locator('[data-testid=invitation]').textContent()).toBe('Invitation pending');
+    expect(await row.locator('[data-testid=access]').textContent()).toBe('Active');
     await expect.poll(() => smtp.delivered.some((d) => d.rcptTo.includes('bob@example.com'))).toBe(true);
     // Capacity changes through PATCH.
     await row.locator('input[type=number]').fill('3');
@@ -192,6 +196,51 @@ describe.skipIf(!browserAvailable)('administration and reports, in Chromium', ()
     expect(log.body.items.length).toBe(await page.locator('.audit-table tbody tr').count());
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'admin-audit');
+  });
+
+  it('shows the real access of agents, after a reload too: accepted, disabled, enabled', async () => {
+    const bobRow = () => page.locator('.agents-table tr', { hasText: 'Bob' });
+    const reloadAgents = async () => {
+      await page.reload();
+      await bobRow().locator('[data-testid=access]').waitFor();
+    };
+    await page.goto(`${fx.server.url}/app#/admin/agents`);
+    await reloadAgents();
+    expect(await bobRow().locator('[data-testid=invitation]').textContent()).toBe('Invitation pending');
+
+    // Bob accepts: the pill goes.
+    const mail = smtp.delivered.find((d) => d.rcptTo.includes('bob@example.com'));
+    const inviteToken = /it_[A-Za-z0-9_-]+/.exec(mail?.mail.text ?? '')?.[0];
+    expect(inviteToken).toBeDefined();
+    const accepted = await fx.server.api('POST', '/v1/auth/invitations/accept', {
+      auth: null,
+      body: { token: inviteToken, password: 'bob has a long password' },
+    });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    await reloadAgents();
+    expect(await bobRow().locator('[data-testid=invitation]').count()).toBe(0);
+    expect(await bobRow().locator('.agent-email').textContent()).toBe('bob@example.com');
+
+    // Disabled from the page: shown at once, and still after a reload (the server says so).
+    page.once('dialog', (dialog) => void dialog.accept());
+    await bobRow().locator('button', { hasText: 'Disable' }).click();
+    await expect.poll(() => bobRow().locator('[data-testid=access]').textContent()).toBe('Disabled');
+    await reloadAgents();
+    expect(await bobRow().locator('[data-testid=access]').textContent()).toBe('Disabled');
+    expect(await bobRow().locator('button', { hasText: 'Enable' }).count()).toBe(1);
+    const listed = await api<{ items: { email: string; disabled: boolean }[] }>(
+      'GET',
+      `/v1/organizations/${orgId}/agent-accounts`,
+    );
+    expect(listed.body.items.find((a) => a.email === 'bob@example.com')?.disabled).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'admin-agents-disabled');
+
+    // Enabled again, also after a reload.
+    await bobRow().locator('button', { hasText: 'Enable' }).click();
+    await expect.poll(() => bobRow().locator('[data-testid=access]').textContent()).toBe('Active');
+    await reloadAgents();
+    expect(await bobRow().locator('[data-testid=access]').textContent()).toBe('Active');
   });
 
   it('reports two conversations with a chart, and exports them as CSV', async () => {

@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CLOSE_CODES,
   type Account,
+  type AgentAccount,
+  type AgentAccountList,
   type ErrorBody,
   type Agent,
   type Organization,
@@ -14,6 +16,7 @@ import {
   authCall,
   invite,
   invitedAgent,
+  linkMailedTo,
   session,
   setupAdmin,
   signIn,
@@ -318,6 +321,86 @@ describe('with an admin', () => {
       expect([403, 404]).toContain(res.status);
       expect((await me(ts.api, other.accessToken)).status).toBe(200);
       expectError(await disable(admin.accessToken, 'usr_unknown', true), 404, 'agent_not_found');
+    });
+  });
+  describe('listing agent accounts', () => {
+    const list = (auth: string, organizationId = orgId) =>
+      ts.api<AgentAccountList>('GET', `/v1/organizations/${organizationId}/agent-accounts`, { auth });
+    const entryOf = async (userId: string): Promise<AgentAccount | undefined> => {
+      const res = await list(admin.accessToken);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.find((a) => a.userId === userId);
+    };
+    const accept = async (email: string): Promise<Session> => {
+      const { token } = await linkMailedTo(smtp, email, 'invite');
+      const res = await authCall<Session>(ts.api, 'POST', '/invitations/accept', {
+        body: { token, password: PASSWORD },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+
+    it('shows each account’s email, pending invitation and disabled state as they change', async () => {
+      const invitation = await invite(ts.api, admin.accessToken, orgId, 'Listed@Example.com');
+      const { userId } = invitation;
+      expect(await entryOf(userId)).toEqual({
+        userId,
+        email: 'listed@example.com',
+        disabled: false,
+        invitationPending: true,
+      });
+      await accept('listed@example.com');
+      expect(await entryOf(userId)).toMatchObject({ disabled: false, invitationPending: false });
+      const disable = (disabled: boolean) =>
+        ts.api('PUT', `/v1/organizations/${orgId}/agents/${userId}/disabled`, {
+          auth: admin.accessToken,
+          body: { disabled },
+        });
+      expect((await disable(true)).status).toBe(200);
+      expect(await entryOf(userId)).toMatchObject({ disabled: true, invitationPending: false });
+      expect((await disable(false)).status).toBe(200);
+      expect(await entryOf(userId)).toMatchObject({ disabled: false, invitationPending: false });
+
+      // The admin is listed too; an agent without a dashboard account is left out; sorted by email.
+      expect(
+        (await ts.api('POST', '/v1/users', { body: { id: 'no-account', displayName: 'No' } })).status,
+      ).toBe(201);
+      const added = await ts.api('POST', `/v1/organizations/${orgId}/agents`, {
+        body: { userId: 'no-account', status: 'offline' },
+      });
+      expect(added.status, JSON.stringify(added.body)).toBe(201);
+      const all = (await list(admin.accessToken)).body.items;
+      expect(all.find((a) => a.userId === admin.account.userId)).toEqual({
+        userId: admin.account.userId,
+        email: 'admin@example.com',
+        disabled: false,
+        invitationPending: false,
+      });
+      expect(all.some((a) => a.userId === 'no-account')).toBe(false);
+      const emails = all.map((a) => a.email);
+      expect(emails).toEqual([...emails].sort());
+      // The API key may read it as well.
+      expect((await list(ts.apiKey)).body).toEqual({ items: all });
+    });
+
+    it('refuses agents who are not admins, and other organizations’ admins', async () => {
+      const plain = await agent();
+      expectError(await list(plain.accessToken), 403, 'forbidden');
+
+      const other = await ts.api<Organization>('POST', '/v1/organizations', { body: { name: 'Other' } });
+      expect(other.status).toBe(201);
+      await invite(ts.api, ts.apiKey, other.body.id, 'other-admin@example.com', { role: 'admin' });
+      const otherAdmin = await accept('other-admin@example.com');
+      expect(otherAdmin.account.agent?.role).toBe('admin');
+      // Their own organization's list works; ours is refused, and lists nothing of theirs.
+      const theirs = await list(otherAdmin.accessToken, other.body.id);
+      expect(theirs.status).toBe(200);
+      expect(theirs.body.items.map((a) => a.email)).toEqual(['other-admin@example.com']);
+      expectError(await list(otherAdmin.accessToken), 403, 'forbidden');
+      expect((await list(admin.accessToken)).body.items.map((a) => a.email)).not.toContain(
+        'other-admin@example.com',
+      );
+      expectError(await list(ts.apiKey, 'org_unknown'), 404, 'organization_not_found');
     });
   });
 });

@@ -1,9 +1,10 @@
 // Private notes, labels and canned responses through the API; notes never reach the visitor's wire.
 import { describe, expect, it } from 'vitest';
-import type { CannedResponse, Conversation, Note } from '@parley/protocol';
+import type { CannedResponse, Conversation, LabelList, Note } from '@parley/protocol';
 import { expectError, useTestServer, type Page } from './support/fixtures.js';
 import { TestSocket } from './support/ws-client.js';
 import {
+  conversationAction,
   createAgent,
   createWidget,
   fromSite,
@@ -122,6 +123,80 @@ describe('labels', () => {
       400,
       'invalid_request',
     );
+  });
+});
+
+describe('the organization’s labels', () => {
+  it('are listed with their counts over every status, most used first, to its agents only', async () => {
+    const widget = await createWidget(ts.api);
+    const agent = await createAgent(ts.api, widget, { maxChats: 10 });
+    const labelsPath = `/v1/organizations/${widget.org.id}/labels`;
+    const list = (auth?: string, path = labelsPath) =>
+      ts.api<LabelList>('GET', path, { ...(auth !== undefined && { auth }) });
+    expect((await list(agent.token)).body).toEqual({ items: [] });
+
+    const put = (id: string, labels: string[]) =>
+      ts.api<Conversation>('PUT', `/v1/organizations/${widget.org.id}/conversations/${id}/labels`, {
+        auth: agent.token,
+        body: { labels },
+      });
+    const [a, b, c] = [
+      (await visitorWithConversation(ts.api, widget)).conversation,
+      (await visitorWithConversation(ts.api, widget)).conversation,
+      (await visitorWithConversation(ts.api, widget)).conversation,
+    ];
+    expect((await put(a!.id, ['vip', 'billing', 'zeta'])).status).toBe(200);
+    expect((await put(b!.id, ['billing', 'vip'])).status).toBe(200);
+    expect((await put(c!.id, ['billing', 'alpha'])).status).toBe(200);
+    // A resolved conversation's labels still count.
+    const resolved = await conversationAction(ts.api, widget, c!.id, 'resolve');
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    // Another organization's labels never mix in.
+    const other = await createWidget(ts.api);
+    const otherAgent = await createAgent(ts.api, other);
+    const elsewhere = (await visitorWithConversation(ts.api, other)).conversation;
+    const tagged = await ts.api(
+      'PUT',
+      `/v1/organizations/${other.org.id}/conversations/${elsewhere.id}/labels`,
+      {
+        auth: otherAgent.token,
+        body: { labels: ['billing', 'elsewhere'] },
+      },
+    );
+    expect(tagged.status).toBe(200);
+
+    const expected = {
+      items: [
+        { name: 'billing', count: 3 },
+        { name: 'vip', count: 2 },
+        { name: 'alpha', count: 1 },
+        { name: 'zeta', count: 1 },
+      ],
+    };
+    expect((await list(agent.token)).body).toEqual(expected);
+    expect((await list()).body).toEqual(expected);
+    expect((await list(otherAgent.token, `/v1/organizations/${other.org.id}/labels`)).body).toEqual({
+      items: [
+        { name: 'billing', count: 1 },
+        { name: 'elsewhere', count: 1 },
+      ],
+    });
+
+    // Removing a label from a conversation lowers its count; at zero it is gone. Ties go by name.
+    expect((await put(a!.id, ['vip'])).status).toBe(200);
+    expect((await list(agent.token)).body).toEqual({
+      items: [
+        { name: 'billing', count: 2 },
+        { name: 'vip', count: 2 },
+        { name: 'alpha', count: 1 },
+      ],
+    });
+
+    // Another organization's agent, and a visitor, are refused like an unknown organization.
+    expectError(await list(otherAgent.token), 404, 'organization_not_found');
+    const { visitor } = await visitorWithConversation(ts.api, widget);
+    expectError(await list(visitor.accessToken), 404, 'organization_not_found');
+    expectError(await list(undefined, '/v1/organizations/org_unknown/labels'), 404, 'organization_not_found');
   });
 });
 

@@ -2,11 +2,13 @@
 import type {
   Account,
   Agent,
+  AgentAccount,
   AgentStatus,
   CannedResponse,
   Conversation,
   ConversationStatus,
   Department,
+  LabelCount,
   Note,
   SearchResult,
   Session,
@@ -188,6 +190,17 @@ export class AgentApi {
   async setLabels(id: string, labels: string[]): Promise<Conversation> {
     return (await this.http.request<Conversation>('PUT', `${this.one(id)}/labels`, { body: { labels } }))
       .body;
+  }
+
+  /** The organization's labels with their counts, most used first: the label pickers' suggestions. */
+  async labels(): Promise<LabelCount[]> {
+    return (await this.http.request<{ items: LabelCount[] }>('GET', `${this.org}/labels`)).body.items;
+  }
+
+  /** The agents' dashboard accounts: email, disabled, invitation pending (admins only). */
+  async agentAccounts(): Promise<AgentAccount[]> {
+    return (await this.http.request<{ items: AgentAccount[] }>('GET', `${this.org}/agent-accounts`)).body
+      .items;
   }
 
   async cannedResponses(): Promise<CannedResponse[]> {

@@ -125,6 +125,7 @@ export class AppModel {
     void inbox.loadSummaries(() => client.listChatThreads().byPage({ maxPageSize: 100 }));
     void inbox.loadAgents();
     void inbox.loadCanned();
+    void inbox.loadLabels();
     // The account may have changed since the session began (name, role): refresh it quietly.
     api
       .me()
@@ -266,6 +267,7 @@ export class AppModel {
     const s = this.signedIn;
     if (!s) return;
     s.inbox.apply(await s.api.setLabels(conversationId, labels));
+    void s.inbox.loadLabels();
   }
 
   togglePanel(open = !this.panelOpen): void {

@@ -39,6 +39,7 @@ export class InboxModel {
   readonly conversations = new Map<string, Conversation>();
   readonly summaries = new Map<string, Summary>();
   readonly agents = new Map<string, Agent>();
+  private organizationLabels: string[] = [];
   departments: Department[] = [];
   view: View = 'unassigned';
   status: StatusFilter = 'any';
@@ -88,11 +89,22 @@ export class InboxModel {
     void this.load();
   }
 
-  /** Labels seen on the conversations loaded so far: the label filter's suggestions. */
+  /** Suggestions for the label filter and picker: the organization's labels, most used first, then any seen since. */
   knownLabels(): string[] {
-    const all = new Set<string>();
-    for (const c of this.conversations.values()) for (const l of c.labels) all.add(l);
-    return [...all].sort();
+    const all = new Set<string>(this.organizationLabels);
+    const seen = new Set<string>();
+    for (const c of this.conversations.values()) for (const l of c.labels) if (!all.has(l)) seen.add(l);
+    return [...all, ...[...seen].sort()];
+  }
+
+  /** The organization's labels from the server (after sign-in, and after each change of labels). */
+  async loadLabels(): Promise<void> {
+    try {
+      this.organizationLabels = (await this.api.labels()).map((l) => l.name);
+      this.changed();
+    } catch {
+      // Only suggestions: the labels seen on loaded conversations remain.
+    }
   }
 
   async loadCanned(): Promise<void> {

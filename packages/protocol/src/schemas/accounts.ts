@@ -133,3 +133,20 @@ export const SetAgentDisabledBody = Type.Object(
   { additionalProperties: false },
 );
 export type SetAgentDisabledBody = Static<typeof SetAgentDisabledBody>;
+
+/**
+ * An agent's dashboard account as their organization's admins see it: the
+ * email, whether it is disabled, and whether the invitation is still pending
+ * (no password chosen yet). Apart from `Agent`, which has no account fields.
+ */
+export const AgentAccount = Type.Object({
+  userId: Id,
+  email: Type.String(),
+  disabled: Type.Boolean(),
+  invitationPending: Type.Boolean(),
+});
+export type AgentAccount = Static<typeof AgentAccount>;
+
+/** The accounts of an organization's agents (agents without an account are left out), by email. */
+export const AgentAccountList = Type.Object({ items: Type.Array(AgentAccount) });
+export type AgentAccountList = Static<typeof AgentAccountList>;

@@ -12,6 +12,8 @@ export const INBOX_LIMITS = {
   labelLength: 40,
   cannedResponses: 500,
   cannedContentLength: 5000,
+  /** The organization's label list keeps its most used labels, this many at most. */
+  organizationLabels: 1000,
 } as const;
 
 /** A private note: stored apart from the thread, so it can never reach the visitor's connections. */
@@ -37,6 +39,14 @@ export const Label = Type.String({
   maxLength: INBOX_LIMITS.labelLength,
   pattern: '^[\\p{L}\\p{N}_.:/#&+-]([\\p{L}\\p{N} _.:/#&+-]*[\\p{L}\\p{N}_.:/#&+-])?$',
 });
+
+/** A label of the organization and how many of its conversations (any status) carry it. */
+export const LabelCount = Type.Object({ name: Type.String(), count: Type.Integer({ minimum: 1 }) });
+export type LabelCount = Static<typeof LabelCount>;
+
+/** The organization's labels, most used first, then by name. */
+export const LabelList = Type.Object({ items: Type.Array(LabelCount) });
+export type LabelList = Static<typeof LabelList>;
 
 export const SetLabelsBody = Type.Object(
   { labels: Type.Array(Label, { maxItems: INBOX_LIMITS.labelsPerConversation, uniqueItems: true }) },

@@ -31,6 +31,10 @@ export interface LinkRow {
 
 export const ACCOUNT_COLUMNS =
   'tenant_id, user_id, email, password_hash, disabled_at, created_at, updated_at';
+/** The same columns of `accounts` aliased `a`, for joins. */
+export const ACCOUNT_COLUMNS_OF_A = ACCOUNT_COLUMNS.split(', ')
+  .map((column) => `a.${column}`)
+  .join(', ');
 export const SESSION_COLUMNS = 'id, tenant_id, user_id, created_at, expires_at, revoked_at';
 export const LINK_COLUMNS = 'token_hash, kind, tenant_id, user_id, expires_at, used_at';
 

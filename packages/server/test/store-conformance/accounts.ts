@@ -147,6 +147,52 @@ export function accounts({ store }: StoreSuite): void {
       expect((await store.accounts.getAccount(A, 'u1'))?.passwordHash).toBe('new-hash');
     });
 
+    it('lists the accounts of an organization’s agents by email, and only theirs', async () => {
+      const org = (id: string) => ({ id, name: id, createdAt: at(0), updatedAt: at(0) });
+      const agentOf = (userId: string, organizationId: string) => ({
+        userId,
+        organizationId,
+        role: 'agent' as const,
+        maxChats: 5,
+        status: 'offline' as const,
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
+      await store.livechat.insertOrganization(A, org('o1'));
+      await store.livechat.insertOrganization(A, org('o2'));
+      await store.livechat.insertOrganization(B, org('o1'));
+      for (const [tenant, userId, organizationId, email] of [
+        [A, 'zed', 'o1', 'zed@example.com'],
+        [A, 'amy', 'o1', 'amy@example.com'],
+        [A, 'bea', 'o2', 'bea@example.com'],
+        [B, 'cat', 'o1', 'cat@example.com'],
+      ] as const) {
+        await store.insertUser(tenant, user(userId, userId));
+        expect(await store.livechat.insertAgent(tenant, agentOf(userId, organizationId))).toBe(true);
+        expect(await store.accounts.insertAccount(tenant, accountOf(userId, email, null))).toBe(true);
+      }
+      // An agent without an account, and an account without an agent profile: both left out.
+      await store.insertUser(A, user('noacc', 'No account'));
+      await store.livechat.insertAgent(A, agentOf('noacc', 'o1'));
+      await store.insertUser(A, user('noagent', 'No agent'));
+      await store.accounts.insertAccount(A, accountOf('noagent', 'noagent@example.com'));
+      await store.accounts.setDisabled(A, 'zed', at(4), at(4));
+
+      const listed = await store.accounts.listOrganizationAccounts(A, 'o1');
+      expect(listed.map((a) => a.email)).toEqual(['amy@example.com', 'zed@example.com']);
+      expect(listed[1]).toEqual({
+        tenantId: A,
+        userId: 'zed',
+        email: 'zed@example.com',
+        passwordHash: null,
+        disabledAt: at(4),
+        createdAt: at(1),
+        updatedAt: at(4),
+      });
+      expect((await store.accounts.listOrganizationAccounts(B, 'o1')).map((a) => a.userId)).toEqual(['cat']);
+      expect(await store.accounts.listOrganizationAccounts(A, 'unknown')).toEqual([]);
+    });
+
     it('stores sessions and revokes each once, for good', async () => {
       await store.insertUser(A, user('u1', 'U1'));
       await store.accounts.insertSession(session('ses-1', 'u1'));

@@ -4,6 +4,7 @@ import {
   ORGANIZATION_LIMITS,
   type AcceptInvitationBody,
   type Account,
+  type AgentAccountList,
   type ChangePasswordBody,
   type ConfirmPasswordResetBody,
   type InviteAgentBody,
@@ -304,6 +305,24 @@ export class Accounts {
       await this.setOffline(actor.tenantId, organizationId, userId);
     }
     return this.view((await store.accounts.getAccount(actor.tenantId, userId))!);
+  }
+
+  /**
+   * The dashboard accounts of the organization's agents, for its admins:
+   * email, disabled, and whether the invitation is still pending (no
+   * password chosen yet).
+   */
+  async listAgentAccounts(actor: Actor, organizationId: string): Promise<AgentAccountList> {
+    await accessOrganization(this.deps, actor, organizationId, 'manage');
+    const accounts = await this.deps.store.accounts.listOrganizationAccounts(actor.tenantId, organizationId);
+    return {
+      items: accounts.map((a) => ({
+        userId: a.userId,
+        email: a.email,
+        disabled: a.disabledAt !== null,
+        invitationPending: a.passwordHash === null,
+      })),
+    };
   }
 
   private async startSession(tenantId: string, userId: string): Promise<Session> {

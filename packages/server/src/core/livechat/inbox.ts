@@ -4,6 +4,7 @@ import {
   type Conversation,
   type CreateCannedResponseBody,
   type CreateNoteBody,
+  type LabelList,
   type Note,
   type UpdateCannedResponseBody,
 } from '@parley/protocol';
@@ -20,8 +21,8 @@ import type { ConversationFeed } from './conversation-feed.js';
 /**
  * The agents' private side of conversations: notes (never in the thread, so
  * never on a visitor's connection), labels, and canned responses. Any agent
- * of the organization may note and label its conversations; canned responses
- * are managed by admins and read by every agent.
+ * of the organization may note and label its conversations and list its
+ * labels; canned responses are managed by admins and read by every agent.
  */
 export class Inbox {
   constructor(
@@ -84,6 +85,17 @@ export class Inbox {
       }
     }
     throw new AppError('conversation_state_conflict', 'The conversation keeps changing; retry.');
+  }
+
+  /** The labels on the organization's conversations with their counts, for every agent of it. */
+  async listLabels(actor: Actor, organizationId: string): Promise<LabelList> {
+    await accessOrganization(this.deps, actor, organizationId, 'read');
+    const items = await this.deps.store.livechat.listLabels(
+      actor.tenantId,
+      organizationId,
+      INBOX_LIMITS.organizationLabels,
+    );
+    return { items };
   }
 
   async listCanned(actor: Actor, organizationId: string): Promise<CannedResponse[]> {

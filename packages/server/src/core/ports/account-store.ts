@@ -34,6 +34,8 @@ export interface AccountStore {
   insertAccount(tenantId: string, account: NewAccount): Promise<boolean>;
   findAccountByEmail(email: string): Promise<AccountRecord | null>;
   getAccount(tenantId: string, userId: string): Promise<AccountRecord | null>;
+  /** The accounts of the organization's agents (agents without one are left out), by email. */
+  listOrganizationAccounts(tenantId: string, organizationId: string): Promise<AccountRecord[]>;
   setPassword(tenantId: string, userId: string, passwordHash: string, at: string): Promise<boolean>;
   setDisabled(tenantId: string, userId: string, disabledAt: string | null, at: string): Promise<boolean>;
 

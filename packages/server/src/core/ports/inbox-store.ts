@@ -1,4 +1,4 @@
-import type { CannedResponse, Note } from '@parley/protocol';
+import type { CannedResponse, LabelCount, Note } from '@parley/protocol';
 
 /**
  * The agents' private side of conversations (issue 6), in the `livechat`
@@ -11,6 +11,13 @@ export interface InboxStore {
   insertNote(tenantId: string, note: Note): Promise<boolean>;
   /** Oldest first. */
   listNotes(tenantId: string, conversationId: string): Promise<Note[]>;
+
+  /**
+   * The labels on the organization's conversations (any status), each with
+   * the number of conversations carrying it: most used first, then by name;
+   * at most `limit`.
+   */
+  listLabels(tenantId: string, organizationId: string, limit: number): Promise<LabelCount[]>;
 
   /** False, writing nothing, when the organization is unknown or the shortcut taken. */
   insertCannedResponse(tenantId: string, response: CannedResponse): Promise<boolean>;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AcceptInvitationBody,
+  AgentAccountList,
   AuditEntry,
   ListAuditQuery,
   Page,
@@ -170,6 +171,21 @@ export function accountRoutes(app: FastifyInstance, core: Core): void {
       return reply
         .status(201)
         .send(await accounts.invite(actorOf(request), organizationId, request.body as InviteAgentBody));
+    },
+  );
+  app.get(
+    '/v1/organizations/:organizationId/agent-accounts',
+    {
+      schema: {
+        tags,
+        summary: "The agents' dashboard accounts: email, disabled, invitation pending (admins)",
+        params: OrganizationParams.organization,
+        response: withErrors({ 200: AgentAccountList }),
+      },
+    },
+    async (request) => {
+      const { organizationId } = request.params as Static<typeof OrganizationParams.organization>;
+      return accounts.listAgentAccounts(actorOf(request), organizationId);
     },
   );
   app.get(

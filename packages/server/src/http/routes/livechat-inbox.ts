@@ -7,6 +7,7 @@ import {
   ConversationParams,
   CreateCannedResponseBody,
   CreateNoteBody,
+  LabelList,
   Note,
   OrganizationParams,
   Report,
@@ -82,6 +83,22 @@ export function livechatInboxRoutes(app: FastifyInstance, core: Core): void {
         conversationId,
         (request.body as SetLabelsBody).labels,
       );
+    },
+  );
+
+  app.get(
+    '/v1/organizations/:organizationId/labels',
+    {
+      schema: {
+        tags,
+        summary: "The labels on the organization's conversations, most used first, with their counts",
+        params: OrganizationParams.organization,
+        response: withErrors({ 200: LabelList }),
+      },
+    },
+    async (request) => {
+      const { organizationId } = request.params as { organizationId: string };
+      return inbox.listLabels(actorOf(request), organizationId);
     },
   );
 

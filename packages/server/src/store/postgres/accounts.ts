@@ -7,6 +7,7 @@ import type {
 } from '../../core/ports/account-store.js';
 import {
   ACCOUNT_COLUMNS,
+  ACCOUNT_COLUMNS_OF_A,
   LINK_COLUMNS,
   SESSION_COLUMNS,
   toAccount,
@@ -35,6 +36,9 @@ const sql = {
     ON CONFLICT DO NOTHING RETURNING user_id`,
   byEmail: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE email = $1`,
   get: `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE tenant_id = $1 AND user_id = $2`,
+  byOrganization: `SELECT ${ACCOUNT_COLUMNS_OF_A} FROM accounts a
+    JOIN agents g ON g.tenant_id = a.tenant_id AND g.user_id = a.user_id
+    WHERE a.tenant_id = $1 AND g.organization_id = $2 ORDER BY a.email`,
   setPassword: `UPDATE accounts SET password_hash = $3, updated_at = $4 WHERE tenant_id = $1 AND user_id = $2
     RETURNING user_id`,
   setDisabled: `UPDATE accounts SET disabled_at = $3, updated_at = $4 WHERE tenant_id = $1 AND user_id = $2
@@ -111,6 +115,10 @@ export class PostgresAccounts implements AccountStore {
   async getAccount(tenantId: string, userId: string): Promise<AccountRecord | null> {
     const [row] = await this.db.rows<AccountRow>(sql.get, [tenantId, userId]);
     return row ? toAccount(row) : null;
+  }
+
+  async listOrganizationAccounts(tenantId: string, organizationId: string): Promise<AccountRecord[]> {
+    return (await this.db.rows<AccountRow>(sql.byOrganization, [tenantId, organizationId])).map(toAccount);
   }
 
   async setPassword(tenantId: string, userId: string, passwordHash: string, at: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { CannedResponse, Note } from '@parley/protocol';
+import type { CannedResponse, LabelCount, Note } from '@parley/protocol';
 import type { InboxStore } from '../../core/ports/inbox-store.js';
 import type { Database } from './database.js';
 import {
@@ -17,6 +17,12 @@ const sql = {
       SELECT 1 FROM conversations WHERE tenant_id = $1 AND id = $3 FOR KEY SHARE) RETURNING id`,
   listNotes: `SELECT ${NOTE_COLUMNS} FROM conversation_notes WHERE tenant_id = $1 AND conversation_id = $2
     ORDER BY created_at, id`,
+  // The labels column is JSON text (an array of distinct strings): one row per label and conversation.
+  // COLLATE "C" sorts names by code point, as SQLite does.
+  listLabels: `SELECT l.name, count(*)::int AS count
+    FROM conversations c, json_array_elements_text(c.labels::json) AS l(name)
+    WHERE c.tenant_id = $1 AND c.organization_id = $2 AND c.labels <> '[]'
+    GROUP BY l.name ORDER BY count DESC, l.name COLLATE "C" LIMIT $3`,
   insertCanned: `INSERT INTO canned_responses (tenant_id, ${CANNED_COLUMNS})
     SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (
       SELECT 1 FROM organizations WHERE tenant_id = $1 AND id = $3 FOR KEY SHARE)
@@ -49,6 +55,10 @@ export class PostgresInbox implements InboxStore {
 
   async listNotes(tenantId: string, conversationId: string): Promise<Note[]> {
     return (await this.db.rows<NoteRow>(sql.listNotes, [tenantId, conversationId])).map(toNote);
+  }
+
+  async listLabels(tenantId: string, organizationId: string, limit: number): Promise<LabelCount[]> {
+    return this.db.rows<LabelCount>(sql.listLabels, [tenantId, organizationId, limit]);
   }
 
   async insertCannedResponse(tenantId: string, c: CannedResponse): Promise<boolean> {

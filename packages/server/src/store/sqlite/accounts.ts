@@ -8,6 +8,7 @@ import type {
 } from '../../core/ports/account-store.js';
 import {
   ACCOUNT_COLUMNS,
+  ACCOUNT_COLUMNS_OF_A,
   LINK_COLUMNS,
   SESSION_COLUMNS,
   toAccount,
@@ -42,6 +43,11 @@ function prepare(db: Database.Database) {
     byEmail: db.prepare<[string], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE email = ?`),
     get: db.prepare<[string, string], AccountRow>(
       `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE tenant_id = ? AND user_id = ?`,
+    ),
+    byOrganization: db.prepare<[string, string], AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS_OF_A} FROM accounts a
+       JOIN agents g ON g.tenant_id = a.tenant_id AND g.user_id = a.user_id
+       WHERE a.tenant_id = ? AND g.organization_id = ? ORDER BY a.email`,
     ),
     setPassword: db.prepare<[string, string, string, string]>(
       'UPDATE accounts SET password_hash = ?, updated_at = ? WHERE tenant_id = ? AND user_id = ?',
@@ -133,6 +139,10 @@ export class SqliteAccounts implements AccountStore {
   async getAccount(tenantId: string, userId: string): Promise<AccountRecord | null> {
     const row = this.s.get.get(tenantId, userId);
     return row ? toAccount(row) : null;
+  }
+
+  async listOrganizationAccounts(tenantId: string, organizationId: string): Promise<AccountRecord[]> {
+    return this.s.byOrganization.all(tenantId, organizationId).map(toAccount);
   }
 
   setPassword(tenantId: string, userId: string, passwordHash: string, at: string): Promise<boolean> {

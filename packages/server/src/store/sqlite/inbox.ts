@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CannedResponse, Note } from '@parley/protocol';
+import type { CannedResponse, LabelCount, Note } from '@parley/protocol';
 import type { InboxStore } from '../../core/ports/inbox-store.js';
 import type { WriteQueue } from './write-queue.js';
 import {
@@ -20,6 +20,12 @@ function prepare(db: Database.Database) {
     listNotes: db.prepare<[string, string], NoteRow>(
       `SELECT ${NOTE_COLUMNS} FROM conversation_notes WHERE tenant_id = ? AND conversation_id = ?
        ORDER BY created_at, id`,
+    ),
+    // Labels are a JSON array of distinct strings per conversation: one row per label and conversation.
+    listLabels: db.prepare<[string, string, number], LabelCount>(
+      `SELECT l.value AS name, count(*) AS count FROM conversations c, json_each(c.labels) l
+       WHERE c.tenant_id = ? AND c.organization_id = ? AND c.labels <> '[]'
+       GROUP BY l.value ORDER BY count DESC, name LIMIT ?`,
     ),
     insertCanned: db.prepare(
       `INSERT INTO canned_responses (tenant_id, ${CANNED_COLUMNS})
@@ -75,6 +81,10 @@ export class SqliteInbox implements InboxStore {
 
   async listNotes(tenantId: string, conversationId: string): Promise<Note[]> {
     return this.s.listNotes.all(tenantId, conversationId).map(toNote);
+  }
+
+  async listLabels(tenantId: string, organizationId: string, limit: number): Promise<LabelCount[]> {
+    return this.s.listLabels.all(tenantId, organizationId, limit);
   }
 
   insertCannedResponse(tenantId: string, c: CannedResponse): Promise<boolean> {

@@ -1,28 +1,26 @@
 /// <reference lib="dom" />
 import { h, type ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Agent, Department } from '@parley/protocol';
+import type { Agent, AgentAccount, Department } from '@parley/protocol';
 import type { SectionProps } from './admin.js';
 import { inputValue, Loaded, Message, scrollRegion, Section, useAction, useLoad } from './common.js';
 
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
 
-/*
- * The server does not say whether an agent is disabled (the agent list has no
- * such field): the state shown is the one set from this page, remembered for
- * the session of the page.
- */
-const disabledHere = new Map<string, boolean>();
-
 export function AgentsSection(props: SectionProps): ComponentChild {
   const { api, t, s } = props;
   const agents = useLoad(() => api.agents());
+  // The account side (email, disabled, invitation pending) comes from its own admin route.
+  const accounts = useLoad(() => s.api.agentAccounts());
   const departments = useLoad(() => api.departments());
   const action = useAction(t);
-  const [, setTick] = useState(0);
   const depName = (id: string) => departments.data?.find((d) => d.id === id)?.name ?? id;
   const replace = (agent: Agent) =>
     agents.setData((list) => (list ?? []).map((a) => (a.userId === agent.userId ? agent : a)));
+  const reload = () => {
+    agents.reload();
+    accounts.reload();
+  };
 
   return h(
     'div',
@@ -48,6 +46,7 @@ export function AgentsSection(props: SectionProps): ComponentChild {
                   'tr',
                   null,
                   h('th', { scope: 'col' }, t.agentName),
+                  h('th', { scope: 'col' }, t.agentEmail),
                   h('th', { scope: 'col' }, t.agentRole),
                   h('th', { scope: 'col' }, t.agentCapacity),
                   h('th', { scope: 'col' }, t.agentStatus),
@@ -60,11 +59,12 @@ export function AgentsSection(props: SectionProps): ComponentChild {
                 null,
                 list.map((agent) => {
                   const me = agent.userId === s.account.userId;
-                  const disabled = disabledHere.get(agent.userId) ?? false;
+                  const account = accounts.data?.find((a) => a.userId === agent.userId);
                   return h(
                     'tr',
                     { key: agent.userId, 'data-user': agent.userId },
                     h('th', { scope: 'row' }, agent.displayName, me ? ` ${t.you}` : ''),
+                    h('td', { class: 'agent-email' }, account?.email ?? '—'),
                     h(
                       'td',
                       null,
@@ -111,35 +111,19 @@ export function AgentsSection(props: SectionProps): ComponentChild {
                     h('td', null, agent.departmentIds.map(depName).join(', ') || '—'),
                     h(
                       'td',
-                      null,
-                      h(
-                        'span',
-                        { class: disabled ? 'pill resolved' : 'pill open' },
-                        disabled ? t.disabled : t.enabled,
-                      ),
-                      ' ',
-                      !me &&
-                        h(
-                          'button',
-                          {
-                            type: 'button',
-                            class: disabled ? '' : 'danger',
-                            disabled: action.busy,
-                            'aria-label': `${disabled ? t.enable : t.disable}: ${agent.displayName}`,
-                            onClick: () => {
-                              if (!disabled && !confirm(t.confirmDisable(agent.displayName))) return;
-                              void action
-                                .run(() => api.setDisabled(agent.userId, !disabled))
-                                .then((ok) => {
-                                  if (!ok) return;
-                                  disabledHere.set(agent.userId, !disabled);
-                                  setTick((n) => n + 1);
-                                  agents.reload();
-                                });
-                            },
-                          },
-                          disabled ? t.enable : t.disable,
-                        ),
+                      { class: 'agent-access' },
+                      h(AccessCell, {
+                        ...props,
+                        agent,
+                        account,
+                        loaded: accounts.data !== null,
+                        me,
+                        busy: action.busy,
+                        setDisabled: (disabled: boolean) =>
+                          void action
+                            .run(() => api.setDisabled(agent.userId, disabled))
+                            .then((ok) => ok && reload()),
+                      }),
                     ),
                   );
                 }),
@@ -147,9 +131,53 @@ export function AgentsSection(props: SectionProps): ComponentChild {
             ),
           ),
       }),
+      accounts.error !== null && h(Message, { message: { ok: false, text: t.accountsFailed } }),
     ),
-    h(InviteForm, { ...props, onInvited: agents.reload }),
+    h(InviteForm, { ...props, onInvited: reload }),
   );
+}
+
+/** Disabled or active, a pending invitation, and the button that flips the first. */
+function AccessCell(
+  props: SectionProps & {
+    agent: Agent;
+    account: AgentAccount | undefined;
+    loaded: boolean;
+    me: boolean;
+    busy: boolean;
+    setDisabled: (disabled: boolean) => void;
+  },
+): ComponentChild {
+  const { t, agent, account, loaded, me, busy } = props;
+  if (!account) return loaded ? h('span', { class: 'muted' }, t.noAccount) : '…';
+  const { disabled } = account;
+  return [
+    h(
+      'span',
+      { class: disabled ? 'pill resolved' : 'pill open', 'data-testid': 'access' },
+      disabled ? t.disabled : t.enabled,
+    ),
+    account.invitationPending && [
+      ' ',
+      h('span', { class: 'pill pending', 'data-testid': 'invitation' }, t.invitationPending),
+    ],
+    ' ',
+    !me &&
+      h(
+        'button',
+        {
+          type: 'button',
+          class: disabled ? '' : 'danger',
+          disabled: busy,
+          'aria-label': `${disabled ? t.enable : t.disable}: ${agent.displayName}`,
+          onClick: () => {
+            if (!disabled && !confirm(t.confirmDisable(agent.displayName))) return;
+            props.setDisabled(!disabled);
+          },
+        },
+        disabled ? t.enable : t.disable,
+      ),
+  ];
 }
 
 function InviteForm({ api, t, onInvited }: SectionProps & { onInvited: () => void }): ComponentChild {
