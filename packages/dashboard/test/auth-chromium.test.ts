@@ -116,6 +116,16 @@ describe.skipIf(!browserAvailable)('first run, sign-in and sign-out, in Chromium
     expect(await page.locator('.alert.ok').textContent()).toBe('Your session has ended. Sign in again.');
   });
 
+  it('signing in from a deep link opens that page, not the inbox', async () => {
+    await page.goto(`${fx.server.url}/app#/admin/canned`);
+    await page.locator('h1', { hasText: 'Sign in to Parley' }).waitFor();
+    await page.locator('#email').fill(ADMIN.email);
+    await page.locator('#password').fill(ADMIN.password);
+    await page.locator('button[type=submit]').click();
+    await page.locator('.admin-nav a[data-section=canned][aria-current=page]').waitFor();
+    expect(page.url()).toMatch(/#\/admin\/canned$/);
+  });
+
   it('the password-reset request screen says plainly when the server sends no email', async () => {
     // The test server has no SMTP: the route answers 409 mail_not_configured.
     await page.goto(`${fx.server.url}/app#/reset`);

@@ -77,20 +77,29 @@ export class AppModel {
   }
 
   private routeChanged(): void {
-    this.route = parseRoute(location.hash);
-    if (this.route.name === 'inbox' && !this.signedIn) return navigate({ name: 'sign-in' }, true);
+    const from: Route = this.route;
+    const to = parseRoute(location.hash);
+    this.route = to;
+    // Back from the administration: departments and agents may have changed there.
+    if (from.name === 'admin' && to.name === 'inbox') void this.signedIn?.inbox.loadAgents();
+    // A deep link (a conversation, the administration, the reports) keeps its address under the
+    // sign-in form, to open once signed in; the bare inbox shows as the sign-in page.
+    if (this.route.name === 'inbox' && this.route.conversationId === null && !this.signedIn)
+      return navigate({ name: 'sign-in' }, true);
     if ((this.route.name === 'sign-in' || this.route.name === 'setup') && this.signedIn)
       return navigate({ name: 'inbox', conversationId: null }, true);
     if (this.route.name === 'inbox') this.openConversation(this.route.conversationId);
     this.changed();
   }
 
-  /** A session from sign-in, setup or an invitation: keep it and open the inbox. */
+  /** A session from sign-in, setup or an invitation: keep it and open the page asked for, or the inbox. */
   signedInWith(session: Session): void {
     saveSession(session);
     this.notice = null;
+    const asked = this.route;
     this.begin(session);
-    navigate({ name: 'inbox', conversationId: null });
+    if (['inbox', 'admin', 'reports'].includes(asked.name)) this.routeChanged();
+    else navigate({ name: 'inbox', conversationId: null });
   }
 
   private begin(session: Session): void {
@@ -250,8 +259,13 @@ export class AppModel {
     if (!s) return;
     // An admin's token acts for the organization, like an API key: it names who takes the conversation.
     const payload = action === 'take' && s.account.role === 'admin' ? { agentId: s.account.userId } : body;
-    const c = await s.api.act(id, action, payload);
-    s.inbox.apply(c);
+    // The live event of my own action may arrive before its answer: it is no news to alert about.
+    s.inbox.acting.add(id);
+    try {
+      s.inbox.apply(await s.api.act(id, action, payload));
+    } finally {
+      s.inbox.acting.delete(id);
+    }
     if (action === 'take') void s.inbox.loadSummaries();
   }
 

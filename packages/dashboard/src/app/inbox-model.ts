@@ -40,6 +40,8 @@ export class InboxModel {
   readonly summaries = new Map<string, Summary>();
   readonly agents = new Map<string, Agent>();
   private organizationLabels: string[] = [];
+  /** Conversations this tab is acting on (take, transfer…): their changes are no news. */
+  readonly acting = new Set<string>();
   departments: Department[] = [];
   view: View = 'unassigned';
   status: StatusFilter = 'any';
@@ -171,7 +173,16 @@ export class InboxModel {
     try {
       const first = await this.listThreads().next();
       for (const t of first.value ?? []) {
-        this.summaries.set(t.id, { topic: t.topic, lastMessage: t.lastMessage, unreadCount: t.unreadCount });
+        // A message that arrived live while the list was on its way is newer than the list: keep it.
+        const local = this.summaries.get(t.id);
+        const liveIsNewer =
+          local?.lastMessage && (!t.lastMessage || local.lastMessage.sequence > t.lastMessage.sequence);
+        this.summaries.set(
+          t.id,
+          liveIsNewer
+            ? { ...local, topic: t.topic }
+            : { topic: t.topic, lastMessage: t.lastMessage, unreadCount: t.unreadCount },
+        );
       }
       this.changed();
     } catch {
@@ -218,7 +229,7 @@ export class InboxModel {
     }
   }
 
-  /** A live change; true when the conversation is new to this tab and waiting (worth an alert). */
+  /** A live change; true when it is worth an alert (see below). */
   apply(c: Conversation): boolean {
     const known = this.conversations.get(c.id);
     if (known && known.updatedAt > c.updatedAt) return false;
@@ -229,7 +240,16 @@ export class InboxModel {
       if (!known) setTimeout(() => void this.previewUnassigned([c]), PREVIEW_RETRY_MS);
     }
     this.changed();
-    return !known && c.status === 'pending';
+    // Worth an alert: a new conversation waiting for anyone, or one just given to me (routed or
+    // transferred) unless this tab saw it waiting, and so announced it already.
+    const waiting = !known && c.status === 'pending';
+    const givenToMe =
+      c.status === 'open' &&
+      c.agentId === this.me &&
+      known?.agentId !== this.me &&
+      known?.status !== 'pending' &&
+      !this.acting.has(c.id);
+    return waiting || givenToMe;
   }
 
   /** A message on a thread: the preview moves, and it counts as unread unless the agent is reading it. */
