@@ -126,6 +126,55 @@ describe.skipIf(!browserAvailable)('first run, sign-in and sign-out, in Chromium
     expect(page.url()).toMatch(/#\/admin\/canned$/);
   });
 
+  it('changes the password: this tab goes on, other sessions end, only the new password signs in', async () => {
+    const other = (await fx.newPage({ viewport: { width: 1280, height: 800 } })).page;
+    await other.goto(`${fx.server.url}/app`);
+    await other.locator('#email').fill(ADMIN.email);
+    await other.locator('#password').fill(ADMIN.password);
+    await other.locator('button[type=submit]').click();
+    await other.locator('.list-pane').waitFor();
+
+    await page.locator('.topbar a.who').click();
+    await page.locator('h1', { hasText: 'Your account' }).waitFor();
+    expect(await page.locator('[data-testid=account-email]').textContent()).toBe(ADMIN.email);
+    await page.locator('#current-password').fill('not the password');
+    await page.locator('#new-password').fill('a much better passphrase');
+    await page.locator('.account button[type=submit]').click();
+    await expect
+      .poll(() => page.locator('.account .alert.error').textContent())
+      .toBe('The current password is wrong.');
+    const before = (await session())!;
+    await page.locator('#current-password').fill(ADMIN.password);
+    await page.locator('button[type=submit]', { hasText: 'Change the password' }).click();
+    await expect
+      .poll(() => page.locator('.account .alert.ok').textContent())
+      .toBe('Password changed. Your other sessions have ended.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, 'account-password-changed');
+    // This tab holds a new session and stays signed in, live.
+    const after = (await session())!;
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect((await fx.server.api('GET', '/v1/auth/me', { auth: before.accessToken })).status).toBe(401);
+    expect((await fx.server.api('GET', '/v1/auth/me', { auth: after.accessToken })).status).toBe(200);
+    await page.locator('.app-nav a', { hasText: 'Inbox' }).click();
+    await page.locator('.list-pane').waitFor();
+    await expect.poll(() => page.locator('.banner').count()).toBe(0);
+    // The other browser is signed out.
+    await other.locator('h1', { hasText: 'Sign in to Parley' }).waitFor();
+    // The old password is no longer the password; the new one signs in. (Sign-ins per email are
+    // limited to a burst of five: this file has used four.)
+    const again = await fx.server.api('POST', '/v1/auth/password', {
+      auth: after.accessToken,
+      body: { currentPassword: ADMIN.password, newPassword: 'yet another passphrase' },
+    });
+    expect(again.status).toBe(401);
+    const signIn = await fx.server.api('POST', '/v1/auth/sign-in', {
+      auth: null,
+      body: { email: ADMIN.email, password: 'a much better passphrase' },
+    });
+    expect(signIn.status).toBe(200);
+  }, 90_000);
+
   it('the password-reset request screen says plainly when the server sends no email', async () => {
     // The test server has no SMTP: the route answers 409 mail_not_configured.
     await page.goto(`${fx.server.url}/app#/reset`);

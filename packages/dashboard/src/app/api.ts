@@ -107,6 +107,15 @@ export class AgentApi {
     return (await this.http.request<Account>('GET', '/v1/auth/me')).body;
   }
 
+  /** Every session of the account ends; the answer is this tab's new one. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<Session> {
+    return (
+      await this.http.request<Session>('POST', '/v1/auth/password', {
+        body: { currentPassword, newPassword },
+      })
+    ).body;
+  }
+
   async signOut(): Promise<void> {
     await this.http.request('POST', '/v1/auth/sign-out');
   }

@@ -43,6 +43,8 @@ export class AppModel {
   panelOpen = typeof matchMedia === 'function' && matchMedia('(min-width: 1100px)').matches;
   readonly alerts = new Alerts();
   private listener: () => void = () => undefined;
+  /** A password change is under way: the old session's refusal must not sign this tab out. */
+  private replacingSession = false;
 
   get t(): Strings {
     return LANGUAGES[this.language];
@@ -98,13 +100,34 @@ export class AppModel {
     this.notice = null;
     const asked = this.route;
     this.begin(session);
-    if (['inbox', 'admin', 'reports'].includes(asked.name)) this.routeChanged();
+    if (['inbox', 'admin', 'reports', 'account'].includes(asked.name)) this.routeChanged();
     else navigate({ name: 'inbox', conversationId: null });
+  }
+
+  /**
+   * Every session of the account ends, this one too, and the server answers
+   * with a new one for this tab: the same page goes on with a fresh live
+   * connection. The old token's refusal, which may arrive first, is expected.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const s = this.signedIn;
+    if (!s) return;
+    this.replacingSession = true;
+    try {
+      const session = await s.api.changePassword(currentPassword, newPassword);
+      saveSession(session);
+      this.begin(session);
+      this.changed();
+    } finally {
+      this.replacingSession = false;
+    }
   }
 
   private begin(session: Session): void {
     if (this.signedIn) this.teardown();
-    const api = new AgentApi(session, () => this.endSession(this.t.sessionEnded));
+    const api = new AgentApi(session, () => {
+      if (this.signedIn?.api === api && !this.replacingSession) this.endSession(this.t.sessionEnded);
+    });
     const client = new ChatClient(location.origin, api.credential);
     const me = session.account.userId;
     const inbox = new InboxModel(api, me, this.changed);
@@ -162,7 +185,8 @@ export class AppModel {
       }),
       client.on('disconnected', (e) => {
         // After the SDK has finished handling the close: stopping it from inside its own handler races it.
-        if (e.code === TOKEN_REVOKED_CLOSE) setTimeout(() => this.endSession(this.t.sessionEnded), 0);
+        if (e.code === TOKEN_REVOKED_CLOSE && !this.replacingSession)
+          setTimeout(() => this.signedIn === s && this.endSession(this.t.sessionEnded), 0);
       }),
       client.on('conversationChanged', (e) => this.conversationChanged(s, e.conversation)),
       client.on('chatMessageReceived', (e) => {

@@ -6,6 +6,7 @@ import { InviteScreen, ResetScreen, SetupScreen, SignInScreen } from './views/au
 import { InboxScreen } from './views/inbox.js';
 import { AdminScreen } from './views/admin/admin.js';
 import { ReportsScreen } from './views/reports.js';
+import { AccountScreen } from './views/account.js';
 import { installShortcuts } from './shortcuts.js';
 
 function App({ model }: { model: AppModel }): ComponentChild {
@@ -27,6 +28,9 @@ function App({ model }: { model: AppModel }): ComponentChild {
       return h(SignInScreen, { model });
     case 'reports':
       if (model.signedIn) return h(ReportsScreen, { model, s: model.signedIn });
+      return h(SignInScreen, { model });
+    case 'account':
+      if (model.signedIn) return h(AccountScreen, { model, s: model.signedIn });
       return h(SignInScreen, { model });
     default:
       return h(SignInScreen, { model });

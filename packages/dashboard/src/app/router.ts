@@ -8,7 +8,8 @@ export type Route =
   | { name: 'invite'; token: string | null }
   | { name: 'inbox'; conversationId: string | null }
   | { name: 'admin'; section: AdminSection }
-  | { name: 'reports' };
+  | { name: 'reports' }
+  | { name: 'account' };
 
 /** The administration's sections, in the order of its menu: `#/admin/widget`. */
 export const ADMIN_SECTIONS = [
@@ -44,6 +45,8 @@ export function parseRoute(hash: string): Route {
     }
     case 'reports':
       return { name: 'reports' };
+    case 'account':
+      return { name: 'account' };
     default:
       return { name: 'inbox', conversationId: null };
   }

@@ -20,7 +20,8 @@ interface FieldProps {
   minLength?: number;
 }
 
-function Field(p: FieldProps): ComponentChild {
+/** A labelled, required input with an optional hint (also on the account page). */
+export function Field(p: FieldProps): ComponentChild {
   return h(
     'div',
     { class: 'field' },
@@ -96,7 +97,7 @@ export function describe(err: unknown, t: Strings): string {
   return t.genericError;
 }
 
-function Alert(props: { text: string | null; kind?: 'error' | 'ok' }): ComponentChild {
+export function Alert(props: { text: string | null; kind?: 'error' | 'ok' }): ComponentChild {
   return h(
     'p',
     {

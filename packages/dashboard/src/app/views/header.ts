@@ -31,7 +31,16 @@ export function Header({ model, s }: { model: AppModel; s: SignedIn }): Componen
     { class: 'topbar' },
     h('span', { class: 'brand' }, 'Parley'),
     h(AppNav, { model, s }),
-    h('span', { class: 'who' }, s.account.displayName),
+    h(
+      'a',
+      {
+        class: 'who',
+        href: href({ name: 'account' }),
+        title: t.accountLink,
+        'aria-current': model.route.name === 'account' ? 'page' : undefined,
+      },
+      s.account.displayName,
+    ),
     h('span', { class: 'spacer' }),
     status &&
       h(
