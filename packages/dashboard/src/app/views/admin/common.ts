@@ -11,10 +11,12 @@ import type {
   CannedResponse,
   CreatedApiKey,
   Department,
+  DepartmentWidget,
   Invitation,
   Organization,
   Report,
   WidgetSettings,
+  WidgetSettingsOverride,
 } from '@parley/protocol';
 import { ParleyError } from '@parley/sdk';
 import type { AppModel, SignedIn } from '../../app-model.js';
@@ -111,10 +113,31 @@ export class AdminApi {
     this.call<BusinessHours>('POST', `${this.org}/business-hours`, { name, schedule });
   deleteBusinessHours = (id: string) =>
     this.call<void>('DELETE', `${this.org}/business-hours/${encodeURIComponent(id)}`);
+  updateBusinessHours = (id: string, body: { name?: string; schedule?: BusinessHoursSchedule }) =>
+    this.call<BusinessHours>('PATCH', `${this.org}/business-hours/${encodeURIComponent(id)}`, body);
+  private depHours = (departmentId: string) =>
+    `${this.org}/departments/${encodeURIComponent(departmentId)}/business-hours`;
+  /** The business hours attached to a department (none: it follows all of the organization's). */
+  attachedHours = async (departmentId: string) =>
+    (await this.call<{ items: BusinessHours[] }>('GET', this.depHours(departmentId))).items;
+  attachHours = async (departmentId: string, businessHoursId: string) =>
+    (await this.call<{ items: BusinessHours[] }>('POST', this.depHours(departmentId), { businessHoursId }))
+      .items;
+  detachHours = (departmentId: string, businessHoursId: string) =>
+    this.call<void>('DELETE', `${this.depHours(departmentId)}/${encodeURIComponent(businessHoursId)}`);
 
   widgetSettings = () => this.call<WidgetSettingsResponse>('GET', `${this.org}/widget-settings`);
   saveWidgetSettings = (settings: WidgetSettings) =>
     this.call<WidgetSettingsResponse>('PUT', `${this.org}/widget-settings`, settings);
+  /** A new public key: the old one stops working at once. */
+  rotateWidgetKey = () => this.call<WidgetSettingsResponse>('POST', `${this.org}/widget-key/rotate`);
+  private depWidget = (departmentId: string) =>
+    `${this.org}/departments/${encodeURIComponent(departmentId)}/widget-settings`;
+  departmentWidget = (departmentId: string) =>
+    this.call<DepartmentWidget>('GET', this.depWidget(departmentId));
+  saveDepartmentWidget = (departmentId: string, override: WidgetSettingsOverride) =>
+    this.call<DepartmentWidget>('PUT', this.depWidget(departmentId), override);
+  dropDepartmentWidget = (departmentId: string) => this.call<void>('DELETE', this.depWidget(departmentId));
 
   async canned(): Promise<CannedResponse[]> {
     const body = await this.call<{ items: CannedResponse[] } | CannedResponse[]>(

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { h, type ComponentChild } from 'preact';
 import { useState } from 'preact/hooks';
-import type { PreChatField, WidgetSettings } from '@parley/protocol';
+import type { WidgetSettings } from '@parley/protocol';
 import type { AdminStrings } from '../../i18n-admin.js';
 import type { SectionProps } from './admin.js';
 import {
@@ -14,28 +14,13 @@ import {
   useLoad,
   type WidgetSettingsResponse,
 } from './common.js';
-
-const lines = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
+import { RotateKey } from './widget-key.js';
+import { DepartmentOverrides } from './widget-overrides.js';
+import { ColorInput, lines, PreChatEditor, WidgetPreview } from './widget-parts.js';
 
 /** The tag a site pastes; the widget takes the server's address from its own URL. */
 export function embedSnippet(origin: string, widgetKey: string): string {
   return `<script type="module" src="${origin}/widget.js" data-key="${widgetKey}"></script>`;
-}
-
-/** Black or white, whichever reads better on `hex`. */
-function textOn(hex: string): string {
-  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!m) return '#ffffff';
-  const [r, g, b] = [m[1]!, m[2]!, m[3]!].map((x) => {
-    const c = parseInt(x, 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-  return luminance > 0.179 ? '#111111' : '#ffffff';
 }
 
 export function WidgetSection({ api, t }: SectionProps): ComponentChild {
@@ -43,13 +28,17 @@ export function WidgetSection({ api, t }: SectionProps): ComponentChild {
   return h(Loaded<WidgetSettingsResponse>, {
     t,
     state,
-    children: (loaded) =>
+    children: (loaded) => [
       h(WidgetEditor, {
         t,
         loaded,
-        key: loaded.widgetKey,
+        // Not the widget key: a rotation must keep the form's unsaved changes.
+        key: loaded.organizationId,
         save: async (settings: WidgetSettings) => state.setData(await api.saveWidgetSettings(settings)),
+        rotate: async () => state.setData(await api.rotateWidgetKey()),
       }),
+      h(DepartmentOverrides, { key: 'overrides', api, t, organization: loaded.settings }),
+    ],
   });
 }
 
@@ -57,18 +46,18 @@ function WidgetEditor({
   t,
   loaded,
   save,
+  rotate,
 }: {
   t: AdminStrings;
   loaded: WidgetSettingsResponse;
   save: (settings: WidgetSettings) => Promise<void>;
+  rotate: () => Promise<void>;
 }): ComponentChild {
   const [draft, setDraft] = useState<WidgetSettings>(loaded.settings);
   const [welcome, setWelcome] = useState(loaded.settings.welcomeMessages.join('\n'));
   const [origins, setOrigins] = useState(loaded.settings.allowedOrigins.join('\n'));
   const action = useAction(t);
   const set = (change: Partial<WidgetSettings>) => setDraft((d) => ({ ...d, ...change }));
-  const setField = (i: number, change: Partial<PreChatField>) =>
-    set({ preChatForm: draft.preChatForm.map((f, j) => (j === i ? { ...f, ...change } : f)) });
   const settings: WidgetSettings = {
     ...draft,
     welcomeMessages: lines(welcome),
@@ -116,27 +105,7 @@ function WidgetEditor({
           'div',
           { class: 'field' },
           h('label', { for: 'w-color' }, t.widgetColor),
-          h(
-            'div',
-            { class: 'color-pair' },
-            h('input', {
-              id: 'w-color',
-              type: 'color',
-              value: draft.color,
-              onInput: (e: Event) => set({ color: inputValue(e) }),
-            }),
-            h('input', {
-              id: 'w-color-text',
-              'aria-label': `${t.widgetColor} (#rrggbb)`,
-              class: 'narrow',
-              pattern: '#[0-9A-Fa-f]{6}',
-              value: draft.color,
-              onInput: (e: Event) => {
-                const v = inputValue(e);
-                if (/^#[0-9a-f]{6}$/i.test(v)) set({ color: v });
-              },
-            }),
-          ),
+          h(ColorInput, { t, id: 'w-color', value: draft.color, onChange: (color) => set({ color }) }),
         ),
         h(
           'div',
@@ -188,73 +157,11 @@ function WidgetEditor({
         'fieldset',
         null,
         h('legend', null, t.preChatForm),
-        draft.preChatForm.map((f, i) =>
-          h(
-            'div',
-            { class: 'prechat-row', key: i },
-            h('input', {
-              'aria-label': `${t.fieldKey} ${i + 1}`,
-              placeholder: t.fieldKey,
-              class: 'narrow',
-              required: true,
-              pattern: '[a-z][A-Za-z0-9_]{0,31}',
-              value: f.key,
-              onInput: (e: Event) => setField(i, { key: inputValue(e) }),
-            }),
-            h('input', {
-              'aria-label': `${t.fieldLabel} ${i + 1}`,
-              placeholder: t.fieldLabel,
-              required: true,
-              maxLength: 80,
-              value: f.label,
-              onInput: (e: Event) => setField(i, { label: inputValue(e) }),
-            }),
-            h(
-              'select',
-              {
-                'aria-label': `${t.fieldType} ${i + 1}`,
-                value: f.type,
-                onChange: (e: Event) => setField(i, { type: inputValue(e) as PreChatField['type'] }),
-              },
-              ['name', 'email', 'text'].map((x) => h('option', { key: x, value: x }, t.fieldTypes[x])),
-            ),
-            h(
-              'label',
-              { class: 'check' },
-              h('input', {
-                type: 'checkbox',
-                checked: f.required,
-                onChange: (e: Event) => setField(i, { required: (e.target as HTMLInputElement).checked }),
-              }),
-              t.fieldRequired,
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'link',
-                'aria-label': t.removeField(f.label || String(i + 1)),
-                onClick: () => set({ preChatForm: draft.preChatForm.filter((_, j) => j !== i) }),
-              },
-              t.remove,
-            ),
-          ),
-        ),
-        draft.preChatForm.length < 10 &&
-          h(
-            'button',
-            {
-              type: 'button',
-              onClick: () =>
-                set({
-                  preChatForm: [
-                    ...draft.preChatForm,
-                    { key: `field${draft.preChatForm.length + 1}`, label: '', type: 'text', required: false },
-                  ],
-                }),
-            },
-            t.addField,
-          ),
+        h(PreChatEditor, {
+          t,
+          fields: draft.preChatForm,
+          onChange: (preChatForm) => set({ preChatForm }),
+        }),
       ),
       h(
         'fieldset',
@@ -330,38 +237,8 @@ function WidgetEditor({
         h('pre', { class: 'snippet', 'data-testid': 'snippet' }, h('code', null, snippet)),
         h(CopyButton, { t, text: snippet, label: `${t.copy}: ${t.snippet}` }),
         h('p', { class: 'hint' }, `${t.widgetKey}: `, h('code', null, loaded.widgetKey)),
+        h(RotateKey, { t, rotate }),
       ),
     ),
-  );
-}
-
-/** A static look-alike of the widget: launcher and open panel, in the settings' colour and words. */
-function WidgetPreview({ t, settings }: { t: AdminStrings; settings: WidgetSettings }): ComponentChild {
-  const fg = textOn(settings.color);
-  const accent = { background: settings.color, color: fg };
-  return h(
-    'div',
-    {
-      class: `widget-preview ${settings.position}`,
-      'data-testid': 'widget-preview',
-      'aria-label': t.preview,
-    },
-    h(
-      'div',
-      { class: 'wp-panel' },
-      h(
-        'div',
-        { class: 'wp-header', style: accent },
-        h('div', { class: 'wp-title' }, settings.title),
-        settings.subtitle && h('div', { class: 'wp-subtitle' }, settings.subtitle),
-      ),
-      h(
-        'div',
-        { class: 'wp-body' },
-        settings.welcomeMessages.map((m, i) => h('div', { class: 'wp-bubble', key: i }, m)),
-      ),
-      h('div', { class: 'wp-input', 'aria-hidden': 'true' }, t.previewInput),
-    ),
-    h('div', { class: 'wp-launcher', style: accent }, settings.launcherText),
   );
 }
