@@ -1,11 +1,13 @@
 /// <reference lib="dom" />
 import { h, type ComponentChild } from 'preact';
+import { useRef } from 'preact/hooks';
 import type { AgentStatus } from '@parley/protocol';
 import type { AppModel, SignedIn } from '../app-model.js';
 import type { Language } from '../i18n.js';
 import { ADMIN_LANGUAGES } from '../i18n-admin.js';
 import { href } from '../router.js';
 import { canSeeReports, isOrganizationAdmin } from './admin/common.js';
+import { useFocusTrap } from './focus-trap.js';
 
 export function LanguageSwitch({ model }: { model: AppModel }): ComponentChild {
   return h(
@@ -132,12 +134,14 @@ export function HelpOverlay({ model }: { model: AppModel }): ComponentChild {
     model.helpOpen = false;
     model.changed();
   };
+  const dialog = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialog, close);
   return h(
     'div',
     { class: 'overlay', onClick: (e: MouseEvent) => e.target === e.currentTarget && close() },
     h(
       'div',
-      { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'help-title' },
+      { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'help-title', ref: dialog },
       h('h2', { id: 'help-title' }, t.shortcutsTitle),
       h(
         'dl',

@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 import { h, type ComponentChild } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ApiKey, CreatedApiKey } from '@parley/protocol';
+import type { AdminStrings } from '../../i18n-admin.js';
+import { useFocusTrap } from '../focus-trap.js';
 import type { SectionProps } from './admin.js';
 import {
   CopyButton,
@@ -21,6 +23,7 @@ export function ApiKeysSection({ api, t, model }: SectionProps): ComponentChild 
   const action = useAction(t);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const createButton = useRef<HTMLButtonElement>(null);
 
   return h(
     'div',
@@ -56,39 +59,17 @@ export function ApiKeysSection({ api, t, model }: SectionProps): ComponentChild 
             onInput: (e: Event) => setName(inputValue(e)),
           }),
         ),
-        h('button', { type: 'submit', class: 'primary', disabled: action.busy }, t.create),
+        h('button', { type: 'submit', class: 'primary', disabled: action.busy, ref: createButton }, t.create),
       ),
       h(Message, { message: action.message }),
     ),
     created &&
-      h(
-        'div',
-        { class: 'overlay' },
-        h(
-          'div',
-          { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'secret-title' },
-          h('h2', { id: 'secret-title' }, t.secretTitle),
-          h('p', { class: 'alert error' }, t.secretWarning),
-          h('label', { for: 'key-secret', class: 'sr' }, t.secretTitle),
-          h('input', {
-            id: 'key-secret',
-            class: 'secret',
-            readOnly: true,
-            value: created.secret,
-            onFocus: (e: Event) => (e.target as HTMLInputElement).select(),
-          }),
-          h(
-            'div',
-            { class: 'buttons' },
-            h(CopyButton, { t, text: created.secret }),
-            h(
-              'button',
-              { type: 'button', class: 'primary', autoFocus: true, onClick: () => setCreated(null) },
-              t.secretDone,
-            ),
-          ),
-        ),
-      ),
+      h(SecretDialog, {
+        t,
+        secret: created.secret,
+        done: () => setCreated(null),
+        returnTo: () => createButton.current,
+      }),
     h(
       Section,
       { title: t.sections['api-keys']!, id: 'keys-title' },
@@ -152,6 +133,63 @@ export function ApiKeysSection({ api, t, model }: SectionProps): ComponentChild 
                 ),
               ),
       }),
+    ),
+  );
+}
+
+/**
+ * The new key's secret, shown once: the server keeps only its hash. Escape
+ * does not close it, since that would throw the secret away on a stray key
+ * press; it moves focus to the "done" button instead, so closing stays one
+ * deliberate Enter away.
+ */
+function SecretDialog({
+  t,
+  secret,
+  done,
+  returnTo,
+}: {
+  t: AdminStrings;
+  secret: string;
+  done: () => void;
+  returnTo: () => HTMLElement | null;
+}): ComponentChild {
+  const dialog = useRef<HTMLDivElement>(null);
+  const doneButton = useRef<HTMLButtonElement>(null);
+  useFocusTrap(dialog, () => doneButton.current?.focus(), returnTo);
+  return h(
+    'div',
+    { class: 'overlay' },
+    h(
+      'div',
+      {
+        class: 'dialog',
+        role: 'dialog',
+        'aria-modal': 'true',
+        'aria-labelledby': 'secret-title',
+        'aria-describedby': 'secret-warning',
+        ref: dialog,
+      },
+      h('h2', { id: 'secret-title' }, t.secretTitle),
+      h('p', { class: 'alert error', id: 'secret-warning' }, t.secretWarning),
+      h('label', { for: 'key-secret', class: 'sr' }, t.secretTitle),
+      h('input', {
+        id: 'key-secret',
+        class: 'secret',
+        readOnly: true,
+        value: secret,
+        onFocus: (e: Event) => (e.target as HTMLInputElement).select(),
+      }),
+      h(
+        'div',
+        { class: 'buttons' },
+        h(CopyButton, { t, text: secret }),
+        h(
+          'button',
+          { type: 'button', class: 'primary', autoFocus: true, ref: doneButton, onClick: done },
+          t.secretDone,
+        ),
+      ),
     ),
   );
 }
