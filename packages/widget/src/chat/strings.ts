@@ -1,5 +1,7 @@
 /** Every word of the chat panel, in the languages the server may pick (`config.language`). */
 const en = {
+  /** The panel's title while the site kept the default one. */
+  title: 'Chat with us',
   close: 'Close chat',
   loading: 'Loading…',
   messageLabel: 'Message',
@@ -47,6 +49,7 @@ const en = {
 type Strings = typeof en;
 
 const fr: Strings = {
+  title: 'Discutons',
   close: 'Fermer le chat',
   loading: 'Chargement…',
   messageLabel: 'Message',

@@ -10,6 +10,7 @@ import type {
 } from '../shared/contract.js';
 import { configKey, conversationKey, readStorage, writeStorage } from '../shared/storage-keys.js';
 import { readableOn } from './colors.js';
+import { DEFAULT_TEXTS } from '../shared/default-texts.js';
 import { LOADER_STRINGS, pickLanguage } from './strings.js';
 import { LOADER_CSS } from './styles.js';
 
@@ -71,14 +72,15 @@ export function createWidget(
     frame.className = `p ${settings?.position === 'bottom-left' ? 'left' : 'right'}`;
     frame.style.setProperty('--c', color);
     frame.style.setProperty('--f', readableOn(color));
-    label.textContent = settings?.launcherText ?? LOADER_STRINGS[language].launcher;
+    const words = LOADER_STRINGS[language];
+    const text = settings?.launcherText;
+    label.textContent = !text ? words.launcher : text === DEFAULT_TEXTS.launcherText ? words.chat : text;
     badge.textContent = unreadCount ? String(unreadCount) : '';
     badge.hidden = unreadCount === 0;
+    // The visible words first (WCAG 2.5.3), so a spoken "click Discuter" finds the button.
     launcher.setAttribute(
       'aria-label',
-      unreadCount
-        ? `${label.textContent}, ${unreadCount} ${LOADER_STRINGS[language].unread}`
-        : label.textContent,
+      unreadCount ? `${label.textContent}, ${unreadCount} ${words.unread}` : label.textContent,
     );
     if (!launcher.isConnected) frame.append(launcher);
   }

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe.js';
 import { browserAvailable } from '../../../sdk/test/browser/support/browser.js';
@@ -68,6 +69,36 @@ describe.skipIf(!browserAvailable)('the widget loader in Chromium', () => {
       .evaluate((el) => getComputedStyle(el).color);
     expect(bubbleColor).not.toBe('rgb(255, 0, 0)');
     await shot(page, 'prechat-form-hostile-page');
+  });
+
+  it("says the default launcher text in the visitor's language, a site's own text as written", async () => {
+    // The default text ('Chat'): French when the settings say so, or when they say `auto` and the browser is French.
+    const french = await createOrganization(fx.server.api, {
+      allowedOrigins: [fx.pages.origin],
+      language: 'fr',
+    });
+    const auto = await createOrganization(fx.server.api, { allowedOrigins: [fx.pages.origin] });
+    const frFR = await fx.browser.newContext({ locale: 'fr-FR' });
+    try {
+      const cases: [Page, string, string][] = [
+        [(await fx.newPage()).page, french.widgetKey, 'Discuter'],
+        [(await fx.newPage()).page, auto.widgetKey, 'Chat'],
+        [await frFR.newPage(), auto.widgetKey, 'Discuter'],
+        [await frFR.newPage(), org.widgetKey, 'Questions?'],
+      ];
+      for (const [page, key, text] of cases) {
+        await page.goto(fx.pages.set(`lang-${key}`, hostPage(widgetSrc, { 'data-key': key })));
+        const launcher = page.locator('parley-widget button.l');
+        await expect.poll(() => launcher.textContent()).toBe(text);
+        expect(await launcher.getAttribute('aria-label')).toBe(text);
+      }
+      // The panel's default title too.
+      const [frenchPage] = cases[0]!;
+      await frenchPage.locator('parley-widget button.l').click();
+      await expect.poll(() => frenchPage.locator('parley-widget #pw-title').textContent()).toBe('Discutons');
+    } finally {
+      await frFR.close();
+    }
   });
 
   it('opens on keyboard, focuses the first field, validates the pre-chat form, closes on Escape', async () => {

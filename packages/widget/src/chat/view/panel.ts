@@ -3,6 +3,7 @@ import { h, type ComponentChild } from 'preact';
 import type { ChatModel } from '../model.js';
 import { Composer } from './composer.js';
 import { OfflineForm, PreChatForm, Rating, TranscriptForm } from './forms.js';
+import { DEFAULT_TEXTS } from '../../shared/default-texts.js';
 import { MessageList } from './messages.js';
 
 /**
@@ -42,7 +43,11 @@ export function Panel({
       h(
         'div',
         null,
-        h('h2', { id: 'pw-title' }, settings?.title ?? t.agent),
+        h(
+          'h2',
+          { id: 'pw-title' },
+          !settings?.title ? t.agent : settings.title === DEFAULT_TEXTS.title ? t.title : settings.title,
+        ),
         settings?.subtitle && h('p', null, settings.subtitle),
       ),
       model.phase === 'chat' &&
