@@ -1,19 +1,10 @@
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
-import { ERRORS } from '@parley/protocol/errors';
+import { build } from 'esbuild';
+import { contentHash, errorStatusesOnly, servedAsset, type ServedAsset } from '@parley/widget/build/bundling';
 
-/** One file of the dashboard as the server sends it, compressed once. */
-export interface DashboardAsset {
-  /** The URL path it is served at: `/app/assets/app.<hash>.js`. */
-  path: string;
+/** One file of the dashboard as the server sends it (`/app`, `/app/assets/app.<hash>.js`), compressed once. */
+export interface DashboardAsset extends ServedAsset {
   contentType: string;
-  body: Buffer;
-  gzip: Buffer;
-  brotli: Buffer;
-  /** A strong ETag (quoted), from the content. */
-  etag: string;
 }
 
 export interface DashboardBundle {
@@ -24,27 +15,6 @@ export interface DashboardBundle {
 }
 
 const source = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-
-/**
- * The SDK reads only the HTTP status of each error code from the protocol's
- * catalogue (the same substitution as the widget's bundle): a code → { status }
- * table generated from the real one.
- */
-function errorStatusesOnly(): Plugin {
-  const statuses = Object.fromEntries(
-    Object.entries(ERRORS).map(([code, e]) => [code, { status: e.status }]),
-  );
-  return {
-    name: 'parley-error-statuses',
-    setup(b) {
-      b.onResolve({ filter: /^@parley\/protocol\/errors$/ }, () => ({ path: 'errors', namespace: 'parley' }));
-      b.onLoad({ filter: /.*/, namespace: 'parley' }, () => ({
-        contents: `export const ERRORS = ${JSON.stringify(statuses)};`,
-        loader: 'js',
-      }));
-    },
-  };
-}
 
 /**
  * Bundles the dashboard from its TypeScript and CSS sources, in memory: one
@@ -80,7 +50,11 @@ export async function buildDashboard(): Promise<DashboardBundle> {
     if (name.startsWith('chunk.')) chunks.push(asset(`/app/assets/${name}`, contentType, file.contents));
     else
       assets.push(
-        asset(`/app/assets/app.${hash(file.contents).slice(0, 12)}.${ext}`, contentType, file.contents),
+        asset(
+          `/app/assets/app.${contentHash(file.contents).slice(0, 12)}.${ext}`,
+          contentType,
+          file.contents,
+        ),
       );
   }
   const script = assets.find((a) => a.path.endsWith('.js'))!;
@@ -123,19 +97,5 @@ export function dashboardBundle(): Promise<DashboardBundle> {
 }
 
 function asset(path: string, contentType: string, contents: Uint8Array): DashboardAsset {
-  const body = Buffer.from(contents);
-  return {
-    path,
-    contentType,
-    body,
-    gzip: gzipSync(body, { level: 9 }),
-    brotli: brotliCompressSync(body, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-    }),
-    etag: `"${hash(body).slice(0, 27)}"`,
-  };
-}
-
-function hash(contents: Uint8Array): string {
-  return createHash('sha256').update(contents).digest('base64url');
+  return { ...servedAsset(path, contents), contentType };
 }
