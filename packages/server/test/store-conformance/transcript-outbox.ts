@@ -9,8 +9,44 @@ const entry = (conversationId: string, dueS: number, email = 'ann@example.com') 
   createdAt: at(0),
 });
 
-/** The transcript outbox (`transcript-outbox-store.ts`): schedule, due, claim, delete, retry. */
+/**
+ * The transcript outbox (`transcript-outbox-store.ts`): written by a resolve
+ * (`updateConversation` with a schedule) in its own step; due, claim, delete,
+ * retry.
+ */
 export function transcriptOutbox({ store }: StoreSuite): void {
+  /** A resolve of a pending conversation whose visitor asked for the transcript at `email`. */
+  const resolveAsking = async (tenant: string, conversationId: string, dueS: number, email?: string) =>
+    store.livechat.updateConversation(
+      tenant,
+      conversationId,
+      { status: 'pending', agentId: null },
+      {
+        status: 'resolved',
+        resolvedAt: at(0),
+        updatedAt: at(0),
+        ...(email ? { transcriptEmail: email } : {}),
+      },
+      { dueAt: at(dueS), createdAt: at(0) },
+    );
+  /** As above, for rows whose conversation's state the test does not care about. */
+  const schedule = async (
+    tenant: string,
+    conversationId: string,
+    dueS: number,
+    email = 'ann@example.com',
+  ) => {
+    const c = await store.livechat.getConversation(tenant, conversationId);
+    if (!c) return false;
+    const patch = { transcriptEmail: email, updatedAt: at(dueS) };
+    const expected = { status: c.status, agentId: c.agentId };
+    const done = await store.livechat.updateConversation(tenant, conversationId, expected, patch, {
+      dueAt: at(dueS),
+      createdAt: at(0),
+    });
+    return done !== null;
+  };
+
   describe('live-chat transcript outbox', () => {
     beforeEach(async () => {
       for (const tenant of [A, B]) {
@@ -20,11 +56,36 @@ export function transcriptOutbox({ store }: StoreSuite): void {
       }
     });
 
-    it('schedules per conversation, lists the due rows across tenants in due order', async () => {
-      expect(await store.livechat.scheduleTranscript(A, entry('c1', 20))).toBe(true);
-      expect(await store.livechat.scheduleTranscript(B, entry('c1', 10, 'bo@example.com'))).toBe(true);
-      expect(await store.livechat.scheduleTranscript(A, entry('c2', 30))).toBe(true);
-      expect(await store.livechat.scheduleTranscript(A, entry('unknown', 0))).toBe(false);
+    it('is written by the resolve itself, only when it applies and the visitor gave an email', async () => {
+      // No email asked: the resolve applies, no row.
+      expect((await resolveAsking(A, 'c2', 10))?.status).toBe('resolved');
+      // The compare-and-set fails (c1 is not open): nothing at all is written.
+      const stale = await store.livechat.updateConversation(
+        A,
+        'c1',
+        { status: 'open', agentId: 'u1' },
+        { status: 'resolved', transcriptEmail: 'ann@example.com', updatedAt: at(0) },
+        { dueAt: at(10), createdAt: at(0) },
+      );
+      expect(stale).toBeNull();
+      expect(await store.livechat.dueTranscripts(at(999), 10)).toEqual([]);
+      expect((await store.livechat.getConversation(A, 'c1'))?.transcriptEmail).toBeNull();
+      // It applies, with the email (set by the same patch or before it): one row, to that email.
+      const resolved = await resolveAsking(A, 'c1', 10, 'ann@example.com');
+      expect(resolved).toMatchObject({ status: 'resolved', transcriptEmail: 'ann@example.com' });
+      expect(await store.livechat.dueTranscripts(at(999), 10)).toEqual([
+        { ...entry('c1', 10), tenantId: A, attempts: 0, lastError: null },
+      ]);
+      // Unknown conversation: nothing.
+      expect(await resolveAsking(A, 'unknown', 10, 'ann@example.com')).toBeNull();
+      expect(await store.livechat.dueTranscripts(at(999), 10)).toHaveLength(1);
+    });
+
+    it('keeps one row per conversation, lists the due rows across tenants in due order', async () => {
+      expect(await schedule(A, 'c1', 20)).toBe(true);
+      expect(await schedule(B, 'c1', 10, 'bo@example.com')).toBe(true);
+      expect(await schedule(A, 'c2', 30)).toBe(true);
+      expect(await schedule(A, 'unknown', 0)).toBe(false);
       expect(await store.livechat.dueTranscripts(at(5), 10)).toEqual([]);
       expect(await store.livechat.dueTranscripts(at(20), 10)).toEqual([
         {
@@ -50,7 +111,7 @@ export function transcriptOutbox({ store }: StoreSuite): void {
     });
 
     it('lets one claim win among claims on the same due time', async () => {
-      await store.livechat.scheduleTranscript(A, entry('c1', 10));
+      await schedule(A, 'c1', 10);
       const claims = await Promise.all(
         [60, 61, 62, 63].map((s) => store.livechat.claimTranscript(A, 'c1', at(10), at(s))),
       );
@@ -65,7 +126,7 @@ export function transcriptOutbox({ store }: StoreSuite): void {
     });
 
     it('deletes and reschedules only while the lease is the caller’s', async () => {
-      await store.livechat.scheduleTranscript(A, entry('c1', 10));
+      await schedule(A, 'c1', 10);
       const retry = { dueAt: at(120), attempts: 1, lastError: 'mail unavailable: ECONNREFUSED' };
       expect(await store.livechat.retryTranscript(A, 'c1', at(99), retry)).toBe(false);
       expect(await store.livechat.deleteTranscript(A, 'c1', at(99))).toBe(false);
@@ -82,9 +143,9 @@ export function transcriptOutbox({ store }: StoreSuite): void {
     });
 
     it('replaces a row when scheduled again, attempts reset', async () => {
-      await store.livechat.scheduleTranscript(A, entry('c1', 10));
+      await schedule(A, 'c1', 10);
       await store.livechat.retryTranscript(A, 'c1', at(10), { dueAt: at(20), attempts: 3, lastError: 'x' });
-      expect(await store.livechat.scheduleTranscript(A, entry('c1', 15, 'new@example.com'))).toBe(true);
+      expect(await schedule(A, 'c1', 15, 'new@example.com')).toBe(true);
       expect(await store.livechat.dueTranscripts(at(999), 10)).toEqual([
         { ...entry('c1', 15, 'new@example.com'), tenantId: A, attempts: 0, lastError: null },
       ]);
@@ -93,8 +154,8 @@ export function transcriptOutbox({ store }: StoreSuite): void {
     });
 
     it('goes with its conversation', async () => {
-      await store.livechat.scheduleTranscript(A, entry('c1', 10));
-      await store.livechat.scheduleTranscript(B, entry('c1', 10));
+      await schedule(A, 'c1', 10);
+      await schedule(B, 'c1', 10);
       expect(await store.livechat.deleteOrganization(A, 'o1')).toBe(true);
       expect((await store.livechat.dueTranscripts(at(999), 10)).map((e) => e.tenantId)).toEqual([B]);
     });

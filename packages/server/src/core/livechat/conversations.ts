@@ -9,6 +9,7 @@ import type {
 import type { Actor } from '../actor.js';
 import type { CoreDeps } from '../deps.js';
 import type { ConversationPatch, ConversationRecord } from '../ports/conversation-store.js';
+import type { TranscriptSchedule } from '../ports/transcript-outbox-store.js';
 import { AppError } from '../errors.js';
 import { iso } from '../clock.js';
 import { accessOrganization, isAdmin } from '../access.js';
@@ -244,16 +245,15 @@ export class Conversations {
 
   /** Resolves it, and mails the transcript (through the outbox) when the visitor asked for it. */
   private async resolveNow(tenantId: string, conversation: ConversationRecord): Promise<Conversation> {
-    const resolvedAt = iso(this.deps.clock.now());
+    const now = this.deps.clock.now();
+    // The transcript's outbox row, if the visitor asked for one, is written with the resolve.
+    const transcript = this.transcripts.scheduleAtResolve(now);
     const updated = await this.transitionTo(
       tenantId,
       conversation,
       { type: 'resolve' },
-      {
-        resolvedAt,
-        snoozedUntil: null,
-        answerDeadline: null,
-      },
+      { resolvedAt: iso(now), snoozedUntil: null, answerDeadline: null },
+      transcript,
     );
     await this.threads.showStatus(tenantId, updated.id, 'resolved');
     if (conversation.status === 'pending')
@@ -264,7 +264,7 @@ export class Conversations {
     // So the transcript goes through the outbox, which never rejects and retries what the mail
     // server does not take now.
     if (updated.transcriptEmail !== null)
-      await this.transcripts.atResolve(tenantId, updated.id, updated.transcriptEmail);
+      await this.transcripts.sendAtResolve(tenantId, updated.id, updated.transcriptEmail, transcript);
     return this.view(tenantId, updated);
   }
 
@@ -342,21 +342,24 @@ export class Conversations {
     conversation: ConversationRecord,
     action: ConversationAction,
     patch: Omit<ConversationPatch, 'updatedAt' | 'status'>,
+    transcript?: TranscriptSchedule,
   ): Promise<ConversationRecord> {
     const status = transition(conversation.status, action, this.deps.clock.now());
-    return this.change(tenantId, conversation, { ...patch, status });
+    return this.change(tenantId, conversation, { ...patch, status }, transcript);
   }
 
   private async change(
     tenantId: string,
     conversation: ConversationRecord,
     patch: Omit<ConversationPatch, 'updatedAt'>,
+    transcript?: TranscriptSchedule,
   ): Promise<ConversationRecord> {
     const updated = await this.deps.store.livechat.updateConversation(
       tenantId,
       conversation.id,
       { status: conversation.status, agentId: conversation.agentId },
       { ...patch, updatedAt: iso(this.deps.clock.now()) },
+      transcript,
     );
     if (!updated)
       throw new AppError('conversation_state_conflict', 'The conversation changed meanwhile; reload it.');

@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../deps.js';
-import type { TranscriptEntry } from '../ports/transcript-outbox-store.js';
+import type { TranscriptEntry, TranscriptSchedule } from '../ports/transcript-outbox-store.js';
 import { AppError } from '../errors.js';
 import { iso } from '../clock.js';
 import type { Transcripts } from './transcripts.js';
@@ -24,11 +24,11 @@ const LEASE_MS = 5 * 60_000;
 const BATCH = 20;
 
 /**
- * Mails the transcripts asked for at resolve, durably: the transcript is
- * first written to the outbox (`TranscriptOutboxStore`), already leased to
- * this node, then sent at once; a refusal or an outage leaves the row to be
- * retried by `sendDue` on any node, with the waits above, until the mail
- * server takes it or the attempts run out.
+ * Mails the transcripts asked for at resolve, durably: the resolve writes
+ * the outbox row in its own atomic step (`scheduleAtResolve`), already leased
+ * to this node, which then sends it at once (`sendAtResolve`); a refusal or
+ * an outage leaves the row to be retried by `sendDue` on any node, with the
+ * waits above, until the mail server takes it or the attempts run out.
  */
 export class TranscriptDelivery {
   constructor(
@@ -37,26 +37,30 @@ export class TranscriptDelivery {
   ) {}
 
   /**
-   * For a conversation just resolved: schedules its transcript and tries to
-   * send it now. Never rejects: the conversation is resolved whatever the
-   * mail server (or, after the resolve committed, the database) says.
+   * For a resolve at `nowMs`: when the outbox row it writes is due. That is
+   * the lease of the node resolving, so no other node sends it meanwhile.
    */
-  async atResolve(tenantId: string, conversationId: string, email: string): Promise<void> {
-    const now = this.deps.clock.now();
-    const lease = iso(now + LEASE_MS);
-    const entry = { tenantId, conversationId, email, attempts: 0 };
+  scheduleAtResolve(nowMs: number): TranscriptSchedule {
+    return { dueAt: iso(nowMs + LEASE_MS), createdAt: iso(nowMs) };
+  }
+
+  /**
+   * The first attempt, once the resolve has committed with its outbox row
+   * (`schedule`). Never rejects: the conversation is resolved whatever the
+   * mail server (or now the database) says, and the row stays to be retried.
+   */
+  async sendAtResolve(
+    tenantId: string,
+    conversationId: string,
+    email: string,
+    schedule: TranscriptSchedule,
+  ): Promise<void> {
     try {
-      const scheduled = await this.deps.store.livechat.scheduleTranscript(tenantId, {
-        conversationId,
-        email,
-        dueAt: lease,
-        createdAt: iso(now),
-      });
-      if (scheduled) await this.attempt(entry, lease);
+      await this.attempt({ tenantId, conversationId, email, attempts: 0 }, schedule.dueAt);
     } catch (err) {
       this.deps.log.warn(
         { tenantId, conversationId, err: describe(err) },
-        'transcript at resolve: the outbox could not be written or updated',
+        'transcript at resolve: the outbox could not be updated; it is retried after its lease',
       );
     }
   }

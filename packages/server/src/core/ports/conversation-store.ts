@@ -1,4 +1,5 @@
 import type { Conversation } from '@parley/protocol';
+import type { TranscriptSchedule } from './transcript-outbox-store.js';
 
 /**
  * The conversation part of the Store port (issue 5), in the `livechat` facet
@@ -35,12 +36,20 @@ export interface ConversationStore {
   /**
    * Applies `patch` when the conversation still has `expected` status and
    * agent; returns the updated row, or null (changed meanwhile, or unknown).
+   *
+   * With `transcript` (a resolve), the same atomic step also schedules the
+   * conversation's transcript in the outbox (`transcript-outbox-store.ts`)
+   * when, after the patch, it has a `transcriptEmail`: a row to that email,
+   * due at `transcript.dueAt`, with no attempt yet, replacing any row there.
+   * So a transcript asked for is never lost between the resolve and its
+   * outbox row.
    */
   updateConversation(
     tenantId: string,
     conversationId: string,
     expected: Pick<ConversationRecord, 'status' | 'agentId'>,
     patch: ConversationPatch,
+    transcript?: TranscriptSchedule,
   ): Promise<ConversationRecord | null>;
   /**
    * Assigns a `pending` or `open` conversation to `agentId` (expected state

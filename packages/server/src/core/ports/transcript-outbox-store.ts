@@ -15,17 +15,13 @@
  * that falls due again when the lease ends: a transcript is sent at least
  * once, and twice only when a send outlasts its lease.
  *
+ * Rows are written by the resolve itself, in its atomic step
+ * (`ConversationStore.updateConversation` with a `TranscriptSchedule`); a
+ * conversation resolved again replaces its row, to mail its newer transcript.
  * Rows go with their conversation: deleting the conversation (or its
  * organization) deletes them.
  */
 export interface TranscriptOutboxStore {
-  /**
-   * Inserts the conversation's transcript to mail to `email`, due at
-   * `dueAt`, with no attempt yet, or replaces the row already there (a
-   * conversation resolved again mails its newer transcript). False, writing
-   * nothing, when the conversation is unknown.
-   */
-  scheduleTranscript(tenantId: string, entry: NewTranscriptEntry): Promise<boolean>;
   /** Rows due at `now` (`dueAt <= now`) across every tenant, earliest first, at most `limit`. */
   dueTranscripts(now: string, limit: number): Promise<TranscriptEntry[]>;
   /**
@@ -53,15 +49,16 @@ export interface TranscriptOutboxStore {
   ): Promise<boolean>;
 }
 
-export interface NewTranscriptEntry {
-  conversationId: string;
-  email: string;
+/** When the outbox row a resolve writes is due (its first lease), and when it was written. */
+export interface TranscriptSchedule {
   dueAt: string;
   createdAt: string;
 }
 
-export interface TranscriptEntry extends NewTranscriptEntry {
+export interface TranscriptEntry extends TranscriptSchedule {
   tenantId: string;
+  conversationId: string;
+  email: string;
   /** Failed attempts so far. */
   attempts: number;
   /** Why the last attempt failed; null before any. */

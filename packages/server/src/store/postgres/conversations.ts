@@ -8,6 +8,7 @@ import type {
   MessageHit,
   QueueEntry,
 } from '../../core/ports/conversation-store.js';
+import type { TranscriptSchedule } from '../../core/ports/transcript-outbox-store.js';
 import { likeEscape } from '../sqlite/conversations.js';
 import {
   CONVERSATION_COLUMNS as COLS,
@@ -17,6 +18,7 @@ import {
   type ConversationRow,
 } from '../conversation-rows.js';
 import type { Database, Queryable } from './database.js';
+import { SCHEDULE_AT_RESOLVE } from './transcript-outbox.js';
 
 type Expected = Pick<ConversationRecord, 'status' | 'agentId'>;
 type AgentStatusName = 'online' | 'away' | 'offline';
@@ -139,14 +141,28 @@ export class PostgresConversations implements ConversationStore {
     conversationId: string,
     expected: Expected,
     patch: ConversationPatch,
+    transcript?: TranscriptSchedule,
   ): Promise<ConversationRecord | null> {
-    return compareAndSet(
-      { rows: (text, values) => this.db.write(text, values) },
-      tenantId,
-      conversationId,
-      expected,
-      patch,
-    );
+    if (!transcript)
+      return compareAndSet(
+        { rows: (text, values) => this.db.write(text, values) },
+        tenantId,
+        conversationId,
+        expected,
+        patch,
+      );
+    // The outbox row commits with the resolve, or neither does.
+    return this.db.transaction(async (tx) => {
+      const updated = await compareAndSet(tx, tenantId, conversationId, expected, patch);
+      if (updated)
+        await tx.rows(SCHEDULE_AT_RESOLVE, [
+          tenantId,
+          conversationId,
+          transcript.dueAt,
+          transcript.createdAt,
+        ]);
+      return updated;
+    });
   }
 
   assignConversation(

@@ -1,8 +1,4 @@
-import type {
-  NewTranscriptEntry,
-  TranscriptEntry,
-  TranscriptOutboxStore,
-} from '../../core/ports/transcript-outbox-store.js';
+import type { TranscriptEntry, TranscriptOutboxStore } from '../../core/ports/transcript-outbox-store.js';
 import type { Database } from './database.js';
 import {
   TRANSCRIPT_OUTBOX_COLUMNS,
@@ -10,15 +6,21 @@ import {
   type TranscriptOutboxRow,
 } from '../transcript-outbox-rows.js';
 
+/**
+ * Schedules the conversation's transcript to its `transcript_email`, when
+ * set, replacing any row there: run by the resolve in its own transaction
+ * (`PostgresConversations.updateConversation`), after its update, which
+ * holds the conversation's row. Parameters: tenant, conversation, due_at,
+ * created_at.
+ */
+export const SCHEDULE_AT_RESOLVE = `INSERT INTO transcript_outbox (${TRANSCRIPT_OUTBOX_COLUMNS})
+  SELECT tenant_id, id, transcript_email, $3, 0, NULL, $4 FROM conversations
+  WHERE tenant_id = $1 AND id = $2 AND transcript_email IS NOT NULL
+  ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
+    email = excluded.email, due_at = excluded.due_at, attempts = 0, last_error = NULL,
+    created_at = excluded.created_at`;
+
 const sql = {
-  // FOR KEY SHARE keeps the conversation from being deleted until the insert commits.
-  schedule: `INSERT INTO transcript_outbox (${TRANSCRIPT_OUTBOX_COLUMNS})
-    SELECT $1, $2, $3, $4, 0, NULL, $5 WHERE EXISTS (
-      SELECT 1 FROM conversations WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE)
-    ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
-      email = excluded.email, due_at = excluded.due_at, attempts = 0, last_error = NULL,
-      created_at = excluded.created_at
-    RETURNING conversation_id`,
   due: `SELECT ${TRANSCRIPT_OUTBOX_COLUMNS} FROM transcript_outbox WHERE due_at <= $1
     ORDER BY due_at, tenant_id, conversation_id LIMIT $2`,
   // A single-row UPDATE with the expected value in its WHERE: under READ COMMITTED the loser
@@ -34,17 +36,6 @@ const sql = {
 /** The PostgreSQL adapter's part of the port for the transcript outbox; each step is one statement. */
 export class PostgresTranscriptOutbox implements TranscriptOutboxStore {
   constructor(private readonly db: Database) {}
-
-  async scheduleTranscript(tenantId: string, e: NewTranscriptEntry): Promise<boolean> {
-    const rows = await this.db.write(sql.schedule, [
-      tenantId,
-      e.conversationId,
-      e.email,
-      e.dueAt,
-      e.createdAt,
-    ]);
-    return rows.length > 0;
-  }
 
   async dueTranscripts(now: string, limit: number): Promise<TranscriptEntry[]> {
     return (await this.db.rows<TranscriptOutboxRow>(sql.due, [now, limit])).map(toTranscriptEntry);

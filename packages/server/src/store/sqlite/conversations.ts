@@ -9,6 +9,7 @@ import type {
   MessageHit,
   QueueEntry,
 } from '../../core/ports/conversation-store.js';
+import type { TranscriptSchedule } from '../../core/ports/transcript-outbox-store.js';
 import {
   CONVERSATION_COLUMNS as COLS,
   conversationValues,
@@ -17,6 +18,7 @@ import {
   type ConversationRow,
 } from '../conversation-rows.js';
 import type { WriteQueue } from './write-queue.js';
+import { SCHEDULE_AT_RESOLVE } from './transcript-outbox.js';
 
 type Expected = Pick<ConversationRecord, 'status' | 'agentId'>;
 type AgentStatusName = 'online' | 'away' | 'offline';
@@ -26,6 +28,7 @@ function prepare(db: Database.Database) {
     .map(() => '?')
     .join(', ');
   return {
+    scheduleTranscript: db.prepare<[string, string, string, string]>(SCHEDULE_AT_RESOLVE),
     insert: db.prepare(
       `INSERT INTO conversations (tenant_id, ${COLS}) VALUES (?, ${placeholders}) ON CONFLICT DO NOTHING`,
     ),
@@ -186,8 +189,15 @@ export class SqliteConversations implements ConversationStore {
     conversationId: string,
     expected: Expected,
     patch: ConversationPatch,
+    transcript?: TranscriptSchedule,
   ): Promise<ConversationRecord | null> {
-    return this.queue.run(() => this.compareAndSet(tenantId, conversationId, expected, patch));
+    // One write-queue item is one atomic step: the outbox row commits with the resolve, or neither does.
+    return this.queue.run(() => {
+      const updated = this.compareAndSet(tenantId, conversationId, expected, patch);
+      if (updated && transcript)
+        this.s.scheduleTranscript.run(transcript.dueAt, transcript.createdAt, tenantId, conversationId);
+      return updated;
+    });
   }
 
   assignConversation(

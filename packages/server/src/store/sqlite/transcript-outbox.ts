@@ -1,9 +1,5 @@
 import type Database from 'better-sqlite3';
-import type {
-  NewTranscriptEntry,
-  TranscriptEntry,
-  TranscriptOutboxStore,
-} from '../../core/ports/transcript-outbox-store.js';
+import type { TranscriptEntry, TranscriptOutboxStore } from '../../core/ports/transcript-outbox-store.js';
 import type { WriteQueue } from './write-queue.js';
 import {
   TRANSCRIPT_OUTBOX_COLUMNS,
@@ -11,12 +7,18 @@ import {
   type TranscriptOutboxRow,
 } from '../transcript-outbox-rows.js';
 
+/**
+ * Schedules the conversation's transcript to its `transcript_email`, when
+ * set, replacing any row there: run by the resolve in its own step
+ * (`SqliteConversations.updateConversation`). Parameters: due_at,
+ * created_at, tenant_id, conversation id.
+ */
+export const SCHEDULE_AT_RESOLVE = `INSERT OR REPLACE INTO transcript_outbox (${TRANSCRIPT_OUTBOX_COLUMNS})
+  SELECT tenant_id, id, transcript_email, ?, 0, NULL, ? FROM conversations
+  WHERE tenant_id = ? AND id = ? AND transcript_email IS NOT NULL`;
+
 function prepare(db: Database.Database) {
   return {
-    schedule: db.prepare<[string, string, string, string, string, string, string]>(
-      `INSERT OR REPLACE INTO transcript_outbox (${TRANSCRIPT_OUTBOX_COLUMNS})
-       SELECT ?, ?, ?, ?, 0, NULL, ? WHERE EXISTS (SELECT 1 FROM conversations WHERE tenant_id = ? AND id = ?)`,
-    ),
     due: db.prepare<[string, number], TranscriptOutboxRow>(
       `SELECT ${TRANSCRIPT_OUTBOX_COLUMNS} FROM transcript_outbox WHERE due_at <= ?
        ORDER BY due_at, tenant_id, conversation_id LIMIT ?`,
@@ -43,21 +45,6 @@ export class SqliteTranscriptOutbox implements TranscriptOutboxStore {
     private readonly queue: WriteQueue,
   ) {
     this.s = prepare(db);
-  }
-
-  scheduleTranscript(tenantId: string, e: NewTranscriptEntry): Promise<boolean> {
-    return this.queue.run(
-      () =>
-        this.s.schedule.run(
-          tenantId,
-          e.conversationId,
-          e.email,
-          e.dueAt,
-          e.createdAt,
-          tenantId,
-          e.conversationId,
-        ).changes > 0,
-    );
   }
 
   async dueTranscripts(now: string, limit: number): Promise<TranscriptEntry[]> {
