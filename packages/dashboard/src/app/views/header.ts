@@ -1,13 +1,12 @@
 /// <reference lib="dom" />
 import { h, type ComponentChild } from 'preact';
-import { useRef } from 'preact/hooks';
 import type { AgentStatus } from '@parley/protocol';
 import type { AppModel, SignedIn } from '../app-model.js';
 import type { Language } from '../i18n.js';
 import { ADMIN_LANGUAGES } from '../i18n-admin.js';
 import { href } from '../router.js';
 import { canSeeReports, isOrganizationAdmin } from './admin/common.js';
-import { useFocusTrap } from './focus-trap.js';
+import { Modal } from './modal.js';
 
 export function LanguageSwitch({ model }: { model: AppModel }): ComponentChild {
   return h(
@@ -134,24 +133,18 @@ export function HelpOverlay({ model }: { model: AppModel }): ComponentChild {
     model.helpOpen = false;
     model.changed();
   };
-  const dialog = useRef<HTMLDivElement>(null);
-  useFocusTrap(dialog, close);
   return h(
-    'div',
-    { class: 'overlay', onClick: (e: MouseEvent) => e.target === e.currentTarget && close() },
+    Modal,
+    { labelledBy: 'help-title', onEscape: close, onBackdrop: close },
+    h('h2', { id: 'help-title' }, t.shortcutsTitle),
     h(
-      'div',
-      { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'help-title', ref: dialog },
-      h('h2', { id: 'help-title' }, t.shortcutsTitle),
-      h(
-        'dl',
-        { class: 'shortcuts' },
-        t.shortcuts.map(([key, what]) => [
-          h('dt', { key }, h('kbd', null, key)),
-          h('dd', { key: `${key}-d` }, what),
-        ]),
-      ),
-      h('button', { type: 'button', class: 'primary', autoFocus: true, onClick: close }, t.close),
+      'dl',
+      { class: 'shortcuts' },
+      t.shortcuts.map(([key, what]) => [
+        h('dt', { key }, h('kbd', null, key)),
+        h('dd', { key: `${key}-d` }, what),
+      ]),
     ),
+    h('button', { type: 'button', class: 'primary', autoFocus: true, onClick: close }, t.close),
   );
 }

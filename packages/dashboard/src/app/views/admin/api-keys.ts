@@ -3,7 +3,7 @@ import { h, type ComponentChild } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { ApiKey, CreatedApiKey } from '@parley/protocol';
 import type { AdminStrings } from '../../i18n-admin.js';
-import { useFocusTrap } from '../focus-trap.js';
+import { Modal } from '../modal.js';
 import type { SectionProps } from './admin.js';
 import {
   CopyButton,
@@ -154,41 +154,33 @@ function SecretDialog({
   done: () => void;
   returnTo: () => HTMLElement | null;
 }): ComponentChild {
-  const dialog = useRef<HTMLDivElement>(null);
   const doneButton = useRef<HTMLButtonElement>(null);
-  useFocusTrap(dialog, () => doneButton.current?.focus(), returnTo);
   return h(
-    'div',
-    { class: 'overlay' },
+    Modal,
+    {
+      labelledBy: 'secret-title',
+      describedBy: 'secret-warning',
+      onEscape: () => doneButton.current?.focus(),
+      returnTo,
+    },
+    h('h2', { id: 'secret-title' }, t.secretTitle),
+    h('p', { class: 'alert error', id: 'secret-warning' }, t.secretWarning),
+    h('label', { for: 'key-secret', class: 'sr' }, t.secretTitle),
+    h('input', {
+      id: 'key-secret',
+      class: 'secret',
+      readOnly: true,
+      value: secret,
+      onFocus: (e: Event) => (e.target as HTMLInputElement).select(),
+    }),
     h(
       'div',
-      {
-        class: 'dialog',
-        role: 'dialog',
-        'aria-modal': 'true',
-        'aria-labelledby': 'secret-title',
-        'aria-describedby': 'secret-warning',
-        ref: dialog,
-      },
-      h('h2', { id: 'secret-title' }, t.secretTitle),
-      h('p', { class: 'alert error', id: 'secret-warning' }, t.secretWarning),
-      h('label', { for: 'key-secret', class: 'sr' }, t.secretTitle),
-      h('input', {
-        id: 'key-secret',
-        class: 'secret',
-        readOnly: true,
-        value: secret,
-        onFocus: (e: Event) => (e.target as HTMLInputElement).select(),
-      }),
+      { class: 'buttons' },
+      h(CopyButton, { t, text: secret }),
       h(
-        'div',
-        { class: 'buttons' },
-        h(CopyButton, { t, text: secret }),
-        h(
-          'button',
-          { type: 'button', class: 'primary', autoFocus: true, ref: doneButton, onClick: done },
-          t.secretDone,
-        ),
+        'button',
+        { type: 'button', class: 'primary', autoFocus: true, ref: doneButton, onClick: done },
+        t.secretDone,
       ),
     ),
   );

@@ -2,7 +2,7 @@
 import { h, type ComponentChild } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { AdminStrings } from '../../i18n-admin.js';
-import { useFocusTrap } from '../focus-trap.js';
+import { Modal } from '../modal.js';
 import { Message, useAction } from './common.js';
 
 /**
@@ -50,29 +50,22 @@ function RotateDialog({
   cancel: () => void;
   returnTo: () => HTMLElement | null;
 }): ComponentChild {
-  const dialog = useRef<HTMLDivElement>(null);
-  useFocusTrap(dialog, cancel, returnTo);
   return h(
-    'div',
-    { class: 'overlay' },
+    Modal,
+    {
+      role: 'alertdialog',
+      labelledBy: 'rotate-title',
+      describedBy: 'rotate-warning',
+      onEscape: cancel,
+      returnTo,
+    },
+    h('h2', { id: 'rotate-title' }, t.rotateTitle),
+    h('p', { class: 'alert error', id: 'rotate-warning' }, t.rotateWarning),
     h(
       'div',
-      {
-        class: 'dialog',
-        role: 'alertdialog',
-        'aria-modal': 'true',
-        'aria-labelledby': 'rotate-title',
-        'aria-describedby': 'rotate-warning',
-        ref: dialog,
-      },
-      h('h2', { id: 'rotate-title' }, t.rotateTitle),
-      h('p', { class: 'alert error', id: 'rotate-warning' }, t.rotateWarning),
-      h(
-        'div',
-        { class: 'buttons' },
-        h('button', { type: 'button', class: 'danger', disabled: busy, onClick: confirm }, t.rotateConfirm),
-        h('button', { type: 'button', autoFocus: true, onClick: cancel }, t.cancel),
-      ),
+      { class: 'buttons' },
+      h('button', { type: 'button', class: 'danger', disabled: busy, onClick: confirm }, t.rotateConfirm),
+      h('button', { type: 'button', autoFocus: true, onClick: cancel }, t.cancel),
     ),
   );
 }
