@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './limits.js';
+export * from './field-limits.js';
 export * from './close-codes.js';
 export * from './text.js';
 export * from './events.js';

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DateTime, DisplayName, Id } from './common.js';
 import { Agent, EmailAddress, MaxChats, OrganizationName } from './livechat.js';
 import { UserRole } from './identity.js';
+import { ACCOUNT_LIMITS } from '../field-limits.js';
 
 /*
  * Dashboard accounts (issue 6): agents and admins sign in to the dashboard
@@ -11,16 +12,6 @@ import { UserRole } from './identity.js';
  * signing out ends that session (and closes its live connections); changing
  * the password, a password reset, or disabling the agent ends them all.
  */
-
-export const ACCOUNT_LIMITS = {
-  passwordMinLength: 10,
-  passwordMaxLength: 256,
-  /** Dashboard sessions last this long; signing in again starts a new one. */
-  sessionSeconds: 12 * 3600,
-  /** Password-reset and invitation links stay valid this long. */
-  resetLinkSeconds: 3600,
-  invitationSeconds: 7 * 24 * 3600,
-} as const;
 
 export const Password = Type.String({
   minLength: ACCOUNT_LIMITS.passwordMinLength,

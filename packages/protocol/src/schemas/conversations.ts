@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Cursor, DateTime, DisplayName, Id, Limit } from './common.js';
-import { ConversationStatus, EmailAddress, WIDGET_LIMITS } from './livechat.js';
+import { ConversationStatus, EmailAddress } from './livechat.js';
+import { WIDGET_LIMITS } from '../field-limits.js';
 
 /*
  * Live-chat conversations (issue 5). A conversation is a thread (same id) with

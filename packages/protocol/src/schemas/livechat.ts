@@ -1,24 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Cursor, DateTime, Id, Limit } from './common.js';
+import { WIDGET_LIMITS } from '../field-limits.js';
 
 /**
  * Live chat (issue 5): the statuses routing works with and the widget settings
- * an admin edits. The bounds below are what the schemas enforce; they are
- * exported so the dashboard can show them next to its inputs.
+ * an admin edits, within `WIDGET_LIMITS` (`field-limits.ts`).
  */
-export const WIDGET_LIMITS = {
-  allowedOrigins: 100,
-  originLength: 270,
-  titleLength: 80,
-  subtitleLength: 160,
-  launcherTextLength: 40,
-  welcomeMessages: 5,
-  welcomeMessageLength: 500,
-  preChatFields: 10,
-  preChatLabelLength: 80,
-  emailLength: 254,
-  fallbackContactLength: 500,
-} as const;
 
 /**
  * Where an agent is: `online` takes new conversations; `away` keeps the ones it

@@ -6,6 +6,7 @@ import type { AppModel, SignedIn } from '../app-model.js';
 import { Header, HelpOverlay, ReconnectingBanner } from './header.js';
 import { Alert, describe, Field } from './auth.js';
 import { useInboxKeysOff } from './admin/common.js';
+import { ACCOUNT_LIMITS } from '@parley/protocol/field-limits';
 
 /**
  * The signed-in agent's own account: who they are, and a password change.
@@ -74,7 +75,7 @@ export function AccountScreen({ model, s }: { model: AppModel; s: SignedIn }): C
             onInput: setNext,
             autocomplete: 'new-password',
             hint: t.passwordHint,
-            minLength: 10,
+            minLength: ACCOUNT_LIMITS.passwordMinLength,
           }),
           h(Alert, { text: result?.text ?? null, kind: result?.ok ? 'ok' : 'error' }),
           h('button', { type: 'submit', class: 'primary', disabled: busy }, t.changePasswordSubmit),

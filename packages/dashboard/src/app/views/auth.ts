@@ -8,6 +8,7 @@ import type { AppModel } from '../app-model.js';
 import type { Strings } from '../i18n.js';
 import { navigate } from '../router.js';
 import { LanguageSwitch } from './header.js';
+import { ACCOUNT_LIMITS } from '@parley/protocol/field-limits';
 
 interface FieldProps {
   id: string;
@@ -280,7 +281,7 @@ export function SetupScreen({ model }: { model: AppModel }): ComponentChild {
         onInput: set('password'),
         autocomplete: 'new-password',
         hint: t.passwordHint,
-        minLength: 10,
+        minLength: ACCOUNT_LIMITS.passwordMinLength,
       }),
       h(Alert, { text: form.error }),
       h('button', { type: 'submit', class: 'primary', disabled: form.busy }, t.setupSubmit),
@@ -358,7 +359,7 @@ export function ResetScreen({ model, token }: { model: AppModel; token: string |
         onInput: setPassword,
         autocomplete: 'new-password',
         hint: t.passwordHint,
-        minLength: 10,
+        minLength: ACCOUNT_LIMITS.passwordMinLength,
       }),
       h(Alert, { text: form.error }),
       h('button', { type: 'submit', class: 'primary', disabled: form.busy }, t.resetConfirmSubmit),
@@ -397,7 +398,7 @@ export function InviteScreen({ model, token }: { model: AppModel; token: string 
           onInput: setPassword,
           autocomplete: 'new-password',
           hint: t.passwordHint,
-          minLength: 10,
+          minLength: ACCOUNT_LIMITS.passwordMinLength,
         }),
         h(Alert, { text: form.error }),
         h('button', { type: 'submit', class: 'primary', disabled: form.busy }, t.inviteSubmit),

@@ -5,6 +5,7 @@ import type { Department, DepartmentWidget, WidgetSettings, WidgetSettingsOverri
 import type { AdminStrings } from '../../i18n-admin.js';
 import { inputValue, Loaded, Message, Section, useAction, useLoad, type AdminApi } from './common.js';
 import { ColorInput, lines, PreChatEditor, WidgetPreview } from './widget-parts.js';
+import { WIDGET_LIMITS } from '@parley/protocol/field-limits';
 
 type Overridable = Required<WidgetSettingsOverride>;
 type Key = keyof Overridable;
@@ -210,8 +211,8 @@ function OverrideForm({
         { class: 'hint', role: 'status' },
         hasSaved ? t.overridesSaved(KEYS.filter((k) => saved[k] !== undefined).length) : t.noOverrides,
       ),
-      text('title', t.widgetTitle, 80),
-      text('subtitle', t.widgetSubtitle, 160),
+      text('title', t.widgetTitle, WIDGET_LIMITS.titleLength),
+      text('subtitle', t.widgetSubtitle, WIDGET_LIMITS.subtitleLength),
       field(
         'color',
         t.widgetColor,
@@ -225,7 +226,7 @@ function OverrideForm({
       ),
       select('position', t.widgetPosition, t.positions),
       select('language', t.widgetLanguage, t.languages),
-      text('launcherText', t.launcherText, 40),
+      text('launcherText', t.launcherText, WIDGET_LIMITS.launcherTextLength),
       field('welcomeMessages', t.welcomeMessages, [
         h('textarea', {
           id: 'o-welcomeMessages',
@@ -285,7 +286,7 @@ function OverrideForm({
         ),
         true,
       ),
-      text('fallbackContact', t.fallbackContact, 500),
+      text('fallbackContact', t.fallbackContact, WIDGET_LIMITS.fallbackContactLength),
       h(
         'div',
         { class: 'buttons' },

@@ -3,6 +3,7 @@ import { h, type ComponentChild } from 'preact';
 import type { PreChatField, WidgetSettings } from '@parley/protocol';
 import type { AdminStrings } from '../../i18n-admin.js';
 import { inputValue } from './common.js';
+import { WIDGET_LIMITS } from '@parley/protocol/field-limits';
 
 /** Pieces shared by the organization's widget form and a department's overrides. */
 
@@ -93,7 +94,7 @@ export function PreChatEditor({
           placeholder: t.fieldLabel,
           required: true,
           disabled,
-          maxLength: 80,
+          maxLength: WIDGET_LIMITS.preChatLabelLength,
           value: f.label,
           onInput: (e: Event) => setField(i, { label: inputValue(e) }),
         }),

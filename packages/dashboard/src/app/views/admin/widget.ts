@@ -17,6 +17,7 @@ import {
 import { RotateKey } from './widget-key.js';
 import { DepartmentOverrides } from './widget-overrides.js';
 import { ColorInput, lines, PreChatEditor, WidgetPreview } from './widget-parts.js';
+import { WIDGET_LIMITS } from '@parley/protocol/field-limits';
 
 /** The tag a site pastes; the widget takes the server's address from its own URL. */
 export function embedSnippet(origin: string, widgetKey: string): string {
@@ -93,10 +94,10 @@ function WidgetEditor({
       },
       text('w-title', t.widgetTitle, draft.title, (title) => set({ title }), {
         required: true,
-        maxLength: 80,
+        maxLength: WIDGET_LIMITS.titleLength,
       }),
       text('w-subtitle', t.widgetSubtitle, draft.subtitle, (subtitle) => set({ subtitle }), {
-        maxLength: 160,
+        maxLength: WIDGET_LIMITS.subtitleLength,
       }),
       h(
         'div',
@@ -138,7 +139,7 @@ function WidgetEditor({
       ),
       text('w-launcher', t.launcherText, draft.launcherText, (launcherText) => set({ launcherText }), {
         required: true,
-        maxLength: 40,
+        maxLength: WIDGET_LIMITS.launcherTextLength,
       }),
       h(
         'div',
@@ -193,7 +194,7 @@ function WidgetEditor({
         h('label', { for: 'w-fallback' }, t.fallbackContact),
         h('input', {
           id: 'w-fallback',
-          maxLength: 500,
+          maxLength: WIDGET_LIMITS.fallbackContactLength,
           value: draft.fallbackContact,
           'aria-describedby': 'w-fallback-hint',
           onInput: (e: Event) => set({ fallbackContact: inputValue(e) }),
