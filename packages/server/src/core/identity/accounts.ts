@@ -4,6 +4,7 @@ import {
   ORGANIZATION_LIMITS,
   type AcceptInvitationBody,
   type Account,
+  type Organization,
   type AgentAccountList,
   type ChangePasswordBody,
   type ConfirmPasswordResetBody,
@@ -78,7 +79,7 @@ export class Accounts {
   /** The first admin and their organization, once; afterwards `setup_completed`. */
   async setup(body: SetupBody, caller: AccountCaller): Promise<Session> {
     await this.limit(`setup-ip:${caller.ip}`, PER_IP);
-    if (!(await this.setupStatus()).needed) throw new AppError('setup_completed');
+    if ((await this.deps.store.accounts.countAccounts()) > 0) throw new AppError('setup_completed');
     const now = iso(this.deps.clock.now());
     const email = normalizeEmail(body.email);
     const user: User = {
@@ -89,16 +90,16 @@ export class Accounts {
       createdAt: now,
       updatedAt: now,
     };
-    const organization = await this.setupOrganization(body, now);
+    const { organizationId, create } = await this.setupOrganization(body, now);
     const done = await this.deps.store.accounts.setupFirstAccount({
       tenantId: PLATFORM_TENANT_ID,
       user,
       email,
       passwordHash: await hashPassword(body.password),
-      organization: organization.existing ? null : organization,
+      organization: create,
       agent: {
         userId: user.id,
-        organizationId: organization.id,
+        organizationId,
         role: 'admin',
         maxChats: ORGANIZATION_LIMITS.defaultMaxChats,
         status: 'online',
@@ -107,30 +108,26 @@ export class Accounts {
       },
     });
     if (!done) throw new AppError('setup_completed');
-    for (const listener of this.setupListeners) await listener(organization.id);
+    for (const listener of this.setupListeners) await listener(organizationId);
     return this.startSession(PLATFORM_TENANT_ID, user.id);
   }
 
-  /** The new organization to create, or the existing one the first admin joins. */
+  /** The organization of the first admin: a new one to create with them, or an existing one to join. */
   private async setupOrganization(
     body: SetupBody,
     now: string,
-  ): Promise<{ id: string; name: string; createdAt: string; updatedAt: string; existing: boolean }> {
+  ): Promise<{ organizationId: string; create: Organization | null }> {
     if ((body.organizationName === undefined) === (body.organizationId === undefined))
       throw new AppError('invalid_request', 'Give either organizationName or organizationId.', {
         field: 'organizationName',
       });
-    if (body.organizationName !== undefined)
-      return {
-        id: newId('org'),
-        name: body.organizationName,
-        createdAt: now,
-        updatedAt: now,
-        existing: false,
-      };
+    if (body.organizationName !== undefined) {
+      const create = { id: newId('org'), name: body.organizationName, createdAt: now, updatedAt: now };
+      return { organizationId: create.id, create };
+    }
     const found = await this.deps.store.livechat.getOrganization(PLATFORM_TENANT_ID, body.organizationId!);
     if (!found) throw new AppError('organization_not_found');
-    return { ...found, existing: true };
+    return { organizationId: found.id, create: null };
   }
 
   async signIn(body: SignInBody, caller: AccountCaller): Promise<Session> {

@@ -38,7 +38,7 @@ export class Conversations {
     private readonly deps: CoreDeps,
     private readonly router: Router,
     private readonly threads: ConversationThreads,
-    private readonly transcripts: TranscriptDelivery,
+    private readonly transcriptDelivery: TranscriptDelivery,
   ) {}
 
   async list(
@@ -247,7 +247,7 @@ export class Conversations {
   private async resolveNow(tenantId: string, conversation: ConversationRecord): Promise<Conversation> {
     const now = this.deps.clock.now();
     // The transcript's outbox row, if the visitor asked for one, is written with the resolve.
-    const transcript = this.transcripts.scheduleAtResolve(now);
+    const transcript = this.transcriptDelivery.scheduleAtResolve(now);
     const updated = await this.transitionTo(
       tenantId,
       conversation,
@@ -264,7 +264,7 @@ export class Conversations {
     // So the transcript goes through the outbox, which never rejects and retries what the mail
     // server does not take now.
     if (updated.transcriptEmail !== null)
-      await this.transcripts.sendAtResolve(tenantId, updated.id, updated.transcriptEmail, transcript);
+      await this.transcriptDelivery.sendAtResolve(tenantId, updated.id, updated.transcriptEmail, transcript);
     return this.view(tenantId, updated);
   }
 
