@@ -2,7 +2,6 @@
 import type {
   Account,
   Agent,
-  AgentAccount,
   AgentStatus,
   CannedResponse,
   Conversation,
@@ -204,12 +203,6 @@ export class AgentApi {
   /** The organization's labels with their counts, most used first: the label pickers' suggestions. */
   async labels(): Promise<LabelCount[]> {
     return (await this.http.request<{ items: LabelCount[] }>('GET', `${this.org}/labels`)).body.items;
-  }
-
-  /** The agents' dashboard accounts: email, disabled, invitation pending (admins only). */
-  async agentAccounts(): Promise<AgentAccount[]> {
-    return (await this.http.request<{ items: AgentAccount[] }>('GET', `${this.org}/agent-accounts`)).body
-      .items;
   }
 
   async cannedResponses(): Promise<CannedResponse[]> {

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type {
   Account,
   Agent,
+  AgentAccount,
   ApiKey,
   AuditEntry,
   BusinessHours,
@@ -83,6 +84,9 @@ export class AdminApi {
   agents = () => this.s.api.agents();
   updateAgent = (userId: string, body: { role?: string; maxChats?: number }) =>
     this.call<Agent>('PATCH', `${this.org}/agents/${encodeURIComponent(userId)}`, body);
+  /** The agents' dashboard accounts: email, disabled, invitation pending. */
+  agentAccounts = async () =>
+    (await this.call<{ items: AgentAccount[] }>('GET', `${this.org}/agent-accounts`)).items;
   setDisabled = (userId: string, disabled: boolean) =>
     this.call<Account>('PUT', `${this.org}/agents/${encodeURIComponent(userId)}/disabled`, { disabled });
   invite = (body: { email: string; displayName: string; role: string; maxChats: number }) =>

@@ -11,7 +11,7 @@ export function AgentsSection(props: SectionProps): ComponentChild {
   const { api, t, s } = props;
   const agents = useLoad(() => api.agents());
   // The account side (email, disabled, invitation pending) comes from its own admin route.
-  const accounts = useLoad(() => s.api.agentAccounts());
+  const accounts = useLoad(() => api.agentAccounts());
   const departments = useLoad(() => api.departments());
   const action = useAction(t);
   const depName = (id: string) => departments.data?.find((d) => d.id === id)?.name ?? id;
