@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { Message, Participant, ReadReceipt, ThreadEvent, User, UserRole } from '@parley/protocol';
 import type {
   AddParticipantsInput,
@@ -36,10 +35,8 @@ import {
   type UserRow,
 } from '../sqlite/rows.js';
 import { AppendBatcher } from './append-batcher.js';
-import { checkSchema, parseTarget, poolConfig } from './connection.js';
-import { Database, type Queryable } from './database.js';
-import { openError } from './errors.js';
-import { applyMigrations, checkMigrations } from './migrations.js';
+import type { Database, Queryable } from './database.js';
+import { openDatabase, type PostgresStoreOptions } from './open-database.js';
 import { sql } from './sql.js';
 import * as writes from './thread-writes.js';
 import type { LivechatStore } from '../../core/ports/livechat-store.js';
@@ -52,28 +49,7 @@ import { postgresLivechat } from './livechat-store.js';
 // The `migrate` command's entry point, next to the store it prepares the schema for.
 export { migratePostgres } from './migrations.js';
 
-export interface PostgresStoreOptions {
-  /** postgres://user:password@host:port/database (any libpq-style URL node-postgres accepts). */
-  url: string;
-  /** Schema holding the tables, default `public`; created when missing. Lower-case letters, digits and _. */
-  schema?: string;
-  /** Connections in the pool, default 10. */
-  poolSize?: number;
-  /** Bound on opening a connection and on waiting for a free one, in ms (default 3000). */
-  connectTimeoutMs?: number;
-  /** Apply pending migrations at open (default true); when false, the schema must already be current. */
-  migrate?: boolean;
-  /** Shown in pg_stat_activity, so operators (and tests) can tell nodes apart; default `parley`. */
-  applicationName?: string;
-  /** Called after each committed batch of appendMessage calls that stored messages (metrics). */
-  onCommit?: (info: { messages: number; ms: number }) => void;
-  /**
-   * Errors of idle pooled connections (e.g. the server restarted). The pool
-   * drops such a connection by itself; this only reports it. Without a
-   * listener these errors would crash the process.
-   */
-  onError?: (err: unknown) => void;
-}
+export type { PostgresStoreOptions } from './open-database.js';
 
 type Result<K extends Exclude<keyof Store, 'livechat' | 'accounts' | 'audit'>> = Awaited<
   ReturnType<Store[K]>
@@ -129,44 +105,12 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Connects, checks the server answers, and migrates (or checks) the schema.
-   * Rejects with a message naming host and port (never the password) when the
-   * URL is malformed, the server unreachable or the credentials refused.
+   * Connects, checks the server answers, and migrates (or checks) the schema
+   * (`open-database.ts`).
    */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const target = parseTarget(options.url);
-    const schema = checkSchema(options.schema ?? 'public');
-    const poolSize = options.poolSize ?? 10;
-    const pool = new pg.Pool(
-      poolConfig({
-        url: options.url,
-        schema,
-        poolSize,
-        connectTimeoutMs: options.connectTimeoutMs ?? 3000,
-        applicationName: options.applicationName ?? 'parley',
-      }),
-    );
-    const onError = options.onError;
-    pool.on('error', (err) => onError?.(err));
-    try {
-      const client = await pool.connect();
-      const ignore = () => undefined; // a connection lost here fails the running query, which is reported
-      client.on('error', ignore);
-      try {
-        if (options.migrate ?? true) await applyMigrations(client, schema);
-        else await checkMigrations(client, schema);
-        client.off('error', ignore);
-        client.release();
-      } catch (err) {
-        client.off('error', ignore);
-        client.release(true);
-        throw err;
-      }
-    } catch (err) {
-      await pool.end().catch(() => undefined);
-      throw openError(err, target);
-    }
-    return new PostgresStore(new Database(pool), { poolSize, onCommit: options.onCommit });
+    const { db, poolSize } = await openDatabase(options);
+    return new PostgresStore(db, { poolSize, onCommit: options.onCommit });
   }
 
   async ping(): Promise<void> {
