@@ -1,5 +1,6 @@
-// Live-chat organizations, departments and agents over REST, and seed 002's backend flow.
-import { beforeAll, describe, expect, it } from 'vitest';
+// Live-chat organizations over REST, tenant isolation, and seed 002's backend flow
+// (departments and agents: api-livechat-departments.test.ts).
+import { describe, expect, it } from 'vitest';
 import type {
   Agent,
   CreatedTenant,
@@ -10,36 +11,17 @@ import type {
   ThreadEvent,
   TokenValidation,
 } from '@parley/protocol';
-import { createUserWithToken, makeApi, type Api } from './support/server.js';
+import { createUserWithToken, makeApi } from './support/server.js';
 import { TestSocket } from './support/ws-client.js';
 import { expectError, uid, useTestServer, type Page } from './support/fixtures.js';
+import { addAgent, createOrganization, createUser } from './support/organizations.js';
 
 const ts = useTestServer();
-
-async function createOrganization(name: string, api: Api = ts.api): Promise<Organization> {
-  const res = await api<Organization>('POST', '/v1/organizations', { body: { name } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function createUser(name: string, api: Api = ts.api): Promise<string> {
-  const id = uid(name.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
-  expect((await api('POST', '/v1/users', { body: { id, displayName: name } })).status).toBe(201);
-  return id;
-}
-
-async function addAgent(orgId: string, userId: string, extra: Partial<Agent> = {}): Promise<Agent> {
-  const res = await ts.api<Agent>('POST', `/v1/organizations/${orgId}/agents`, {
-    body: { userId, ...extra },
-  });
-  expect(res.status).toBe(201);
-  return res.body;
-}
 
 describe('organizations', () => {
   it('creates, gets, lists by page, renames and deletes', async () => {
     const before = Date.now();
-    const org = await createOrganization('Sales');
+    const org = await createOrganization(ts.api, 'Sales');
     expect(org).toEqual({
       id: expect.stringMatching(/^org_/),
       name: 'Sales',
@@ -49,7 +31,7 @@ describe('organizations', () => {
     expect(Date.parse(org.createdAt)).toBeGreaterThanOrEqual(before - 1000);
     expect((await ts.api('GET', `/v1/organizations/${org.id}`)).body).toEqual(org);
 
-    const other = await createOrganization('Support');
+    const other = await createOrganization(ts.api, 'Support');
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -82,7 +64,7 @@ describe('organizations', () => {
   });
 
   it('rejects bad input with 400', async () => {
-    const org = await createOrganization('Input');
+    const org = await createOrganization(ts.api, 'Input');
     for (const body of [{}, { name: '' }, { name: 'x'.repeat(201) }, { name: 7 }, { name: 'A', extra: 1 }]) {
       expectError(await ts.api('POST', '/v1/organizations', { body }), 400, 'invalid_request');
     }
@@ -103,7 +85,7 @@ describe('organizations', () => {
       401,
       'unauthenticated',
     );
-    const org = await createOrganization('Guarded');
+    const org = await createOrganization(ts.api, 'Guarded');
     const member = await createUserWithToken(ts.api, uid('member'));
     expectError(
       await ts.api('POST', '/v1/organizations', { auth: member.token, body: { name: 'X' } }),
@@ -132,235 +114,20 @@ describe('organizations', () => {
   });
 });
 
-describe('departments and agents', () => {
-  let org: Organization;
-  let other: Organization;
-  beforeAll(async () => {
-    org = await createOrganization('Shop');
-    other = await createOrganization('Other shop');
-  });
-
-  it('creates, lists and deletes departments', async () => {
-    const path = `/v1/organizations/${org.id}/departments`;
-    const billing = await ts.api<Department>('POST', path, { body: { name: 'Billing' } });
-    expect(billing.status).toBe(201);
-    expect(billing.body).toEqual({
-      id: expect.stringMatching(/^dep_/),
-      organizationId: org.id,
-      name: 'Billing',
-      createdAt: expect.any(String),
-    });
-    const sales = await ts.api<Department>('POST', path, { body: { name: 'Sales' } });
-    const list = await ts.api<{ items: Department[] }>('GET', path);
-    expect(list.body.items.map((d) => d.name)).toEqual(['Billing', 'Sales']);
-
-    expectError(await ts.api('POST', path, { body: { name: '' } }), 400, 'invalid_request');
-    expectError(
-      await ts.api('POST', '/v1/organizations/org_nope/departments', { body: { name: 'X' } }),
-      404,
-      'organization_not_found',
-    );
-    expectError(
-      await ts.api('DELETE', `/v1/organizations/${other.id}/departments/${sales.body.id}`),
-      404,
-      'department_not_found',
-    );
-    expect((await ts.api('DELETE', `${path}/${sales.body.id}`)).status).toBe(204);
-    expectError(await ts.api('DELETE', `${path}/${sales.body.id}`), 404, 'department_not_found');
-    expect((await ts.api<{ items: Department[] }>('GET', path)).body.items).toEqual([billing.body]);
-  });
-
-  it('makes existing users agents of one organization, with defaults and bounds', async () => {
-    const ann = await createUser('Ann');
-    const agent = await addAgent(org.id, ann);
-    expect(agent).toEqual({
-      userId: ann,
-      organizationId: org.id,
-      displayName: 'Ann',
-      role: 'agent',
-      maxChats: 5,
-      status: 'offline',
-      departmentIds: [],
-      createdAt: expect.any(String),
-      updatedAt: agent.createdAt,
-    });
-    const path = `/v1/organizations/${org.id}/agents`;
-    expectError(await ts.api('POST', path, { body: { userId: ann } }), 409, 'already_an_agent');
-    expectError(
-      await ts.api('POST', `/v1/organizations/${other.id}/agents`, { body: { userId: ann } }),
-      409,
-      'already_an_agent',
-    );
-    expectError(await ts.api('POST', path, { body: { userId: 'nobody-here' } }), 404, 'user_not_found');
-    expectError(
-      await ts.api('POST', '/v1/organizations/org_nope/agents', { body: { userId: ann } }),
-      404,
-      'organization_not_found',
-    );
-    const bob = await createUser('Bob');
-    for (const body of [
-      {},
-      { userId: bob, maxChats: 101 },
-      { userId: bob, maxChats: -1 },
-      { userId: bob, maxChats: 1.5 },
-      { userId: bob, role: 'owner' },
-      { userId: bob, status: 'busy' },
-      { userId: bob, extra: true },
-      { userId: 'bad id' },
-    ]) {
-      expectError(await ts.api('POST', path, { body }), 400, 'invalid_request');
-    }
-    const bobAgent = await addAgent(org.id, bob, { role: 'supervisor', maxChats: 0, status: 'online' });
-    expect(bobAgent).toMatchObject({ role: 'supervisor', maxChats: 0, status: 'online' });
-  });
-
-  it('gets, lists, updates and removes agents', async () => {
-    const shop = await createOrganization('Agents shop');
-    const ids = [await createUser('Cy'), await createUser('Di'), await createUser('Ed')];
-    for (const id of ids) await addAgent(shop.id, id);
-    const path = `/v1/organizations/${shop.id}/agents`;
-
-    const first = await ts.api<Page<Agent>>('GET', `${path}?limit=2`);
-    expect(first.body.items.map((a) => a.userId)).toEqual([...ids].sort().slice(0, 2));
-    const second = await ts.api<Page<Agent>>('GET', `${path}?limit=2&cursor=${first.body.nextCursor}`);
-    expect(second.body).toEqual({
-      items: [expect.objectContaining({ userId: [...ids].sort()[2] })],
-      nextCursor: null,
-    });
-
-    const target = ids[0]!;
-    expect((await ts.api<Agent>('GET', `${path}/${target}`)).body.userId).toBe(target);
-    const updated = await ts.api<Agent>('PATCH', `${path}/${target}`, {
-      body: { role: 'admin', maxChats: 100, status: 'away' },
-    });
-    expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ role: 'admin', maxChats: 100, status: 'away' });
-    expectError(
-      await ts.api('PATCH', `${path}/${target}`, { body: { maxChats: 101 } }),
-      400,
-      'invalid_request',
-    );
-    expectError(
-      await ts.api('PATCH', `${path}/${target}`, { body: { status: 'gone' } }),
-      400,
-      'invalid_request',
-    );
-    // An agent of another organization is no agent of this one.
-    expectError(await ts.api('GET', `/v1/organizations/${org.id}/agents/${target}`), 404, 'agent_not_found');
-    expectError(
-      await ts.api('PATCH', `/v1/organizations/${org.id}/agents/${target}`, { body: { status: 'online' } }),
-      404,
-      'agent_not_found',
-    );
-
-    expect((await ts.api('DELETE', `${path}/${target}`)).status).toBe(204);
-    expectError(await ts.api('DELETE', `${path}/${target}`), 404, 'agent_not_found');
-    expectError(await ts.api('GET', `${path}/${target}`), 404, 'agent_not_found');
-    expect((await ts.api('GET', `/v1/users/${target}`)).status).toBe(200);
-    // Free again: the user may now join another organization.
-    await addAgent(other.id, target);
-  });
-
-  it('adds agents to departments of their organization and removes them', async () => {
-    const shop = await createOrganization('Departments shop');
-    const dep = (
-      await ts.api<Department>('POST', `/v1/organizations/${shop.id}/departments`, { body: { name: 'D' } })
-    ).body;
-    const fay = await createUser('Fay');
-    const outsider = await createUser('Gus');
-    await addAgent(shop.id, fay);
-    await addAgent(other.id, outsider);
-    const members = `/v1/organizations/${shop.id}/departments/${dep.id}/agents`;
-
-    const added = await ts.api<Agent>('POST', members, { body: { userId: fay } });
-    expect(added.status).toBe(200);
-    expect(added.body.departmentIds).toEqual([dep.id]);
-    expect((await ts.api<Agent>('POST', members, { body: { userId: fay } })).body.departmentIds).toEqual([
-      dep.id,
-    ]);
-    expectError(await ts.api('POST', members, { body: { userId: outsider } }), 404, 'agent_not_found');
-    expectError(await ts.api('POST', members, { body: {} }), 400, 'invalid_request');
-    expectError(
-      await ts.api('POST', `/v1/organizations/${shop.id}/departments/dep_nope/agents`, {
-        body: { userId: fay },
-      }),
-      404,
-      'department_not_found',
-    );
-
-    expect((await ts.api('DELETE', `${members}/${fay}`)).status).toBe(204);
-    expectError(await ts.api('DELETE', `${members}/${fay}`), 404, 'agent_not_found');
-    expect(
-      (await ts.api<Agent>('GET', `/v1/organizations/${shop.id}/agents/${fay}`)).body.departmentIds,
-    ).toEqual([]);
-
-    // Deleting the organization takes departments and agent profiles; the users stay.
-    await ts.api('POST', members, { body: { userId: fay } });
-    expect((await ts.api('DELETE', `/v1/organizations/${shop.id}`)).status).toBe(204);
-    expect((await ts.api('GET', `/v1/users/${fay}`)).status).toBe(200);
-    await addAgent(other.id, fay);
-  });
-
-  it('lets an agent read its own organization, and nothing else', async () => {
-    const shop = await createOrganization('Readable shop');
-    await ts.api('POST', `/v1/organizations/${shop.id}/departments`, { body: { name: 'Front' } });
-    const hal = await createUserWithToken(ts.api, uid('hal'));
-    await addAgent(shop.id, hal.id);
-    const auth = hal.token;
-
-    expect((await ts.api<Organization>('GET', `/v1/organizations/${shop.id}`, { auth })).body.id).toBe(
-      shop.id,
-    );
-    expect((await ts.api<Page<Organization>>('GET', '/v1/organizations', { auth })).body).toEqual({
-      items: [expect.objectContaining({ id: shop.id })],
-      nextCursor: null,
-    });
-    expect(
-      (await ts.api<{ items: Department[] }>('GET', `/v1/organizations/${shop.id}/departments`, { auth }))
-        .body.items,
-    ).toHaveLength(1);
-    expect(
-      (await ts.api<Page<Agent>>('GET', `/v1/organizations/${shop.id}/agents`, { auth })).body.items.map(
-        (a) => a.userId,
-      ),
-    ).toEqual([hal.id]);
-
-    expectError(
-      await ts.api('GET', `/v1/organizations/${other.id}`, { auth }),
-      404,
-      'organization_not_found',
-    );
-    expectError(
-      await ts.api('GET', `/v1/organizations/${other.id}/agents`, { auth }),
-      404,
-      'organization_not_found',
-    );
-    for (const [method, path, body] of [
-      ['PATCH', `/v1/organizations/${shop.id}`, { name: 'Mine' }],
-      ['DELETE', `/v1/organizations/${shop.id}`, undefined],
-      ['POST', `/v1/organizations/${shop.id}/departments`, { name: 'X' }],
-      ['PATCH', `/v1/organizations/${shop.id}/agents/${hal.id}`, { maxChats: 100 }],
-      ['POST', `/v1/organizations/${shop.id}/operators/${hal.id}/tokens`, {}],
-    ] as const) {
-      expectError(await ts.api(method, path, { auth, ...(body && { body }) }), 403, 'forbidden');
-    }
-  });
-});
-
 describe('tenant isolation', () => {
   it("keeps tenant B's key away from tenant A's organizations", async () => {
-    const org = await createOrganization('A only');
+    const org = await createOrganization(ts.api, 'A only');
     const dep = (
       await ts.api<Department>('POST', `/v1/organizations/${org.id}/departments`, { body: { name: 'D' } })
     ).body;
-    const agentId = await createUser('Ivy');
-    await addAgent(org.id, agentId);
+    const agentId = await createUser(ts.api, 'Ivy');
+    await addAgent(ts.api, org.id, agentId);
 
     const created = await ts.api<CreatedTenant>('POST', '/v1/tenants', { body: { name: uid('tenant-b') } });
     const b = makeApi(ts.url, created.body.apiKey.secret);
     // The same user id exists in B: ids are per tenant.
     await b('POST', '/v1/users', { body: { id: agentId, displayName: 'Ivy of B' } });
-    const bOrg = await createOrganization('B shop', b);
+    const bOrg = await createOrganization(b, 'B shop');
 
     expect((await b<Page<Organization>>('GET', '/v1/organizations')).body.items.map((o) => o.id)).toEqual([
       bOrg.id,
@@ -401,9 +168,9 @@ describe('tenant isolation', () => {
 
 describe('seed 002: a backend lists organizations and operators, and issues operator tokens', () => {
   it('issues a token with expiresAt, validates it, and the operator chats with it', async () => {
-    const org = await createOrganization('ChatHub support');
-    const operatorId = await createUser('Operator Olga');
-    await addAgent(org.id, operatorId, { status: 'online' });
+    const org = await createOrganization(ts.api, 'ChatHub support');
+    const operatorId = await createUser(ts.api, 'Operator Olga');
+    await addAgent(ts.api, org.id, operatorId, { status: 'online' });
     const visitor = await createUserWithToken(ts.api, uid('visitor'));
 
     // 1–3. Organizations, then the organization's operators.
@@ -460,9 +227,9 @@ describe('seed 002: a backend lists organizations and operators, and issues oper
   });
 
   it('defaults to 24 h, bounds the expiry, and answers 404 for a non-operator', async () => {
-    const org = await createOrganization('Bounds');
-    const id = await createUser('Pat');
-    await addAgent(org.id, id);
+    const org = await createOrganization(ts.api, 'Bounds');
+    const id = await createUser(ts.api, 'Pat');
+    await addAgent(ts.api, org.id, id);
     const path = `/v1/organizations/${org.id}/operators/${id}/tokens`;
 
     const plain = await ts.api<OperatorToken>('POST', path);
@@ -485,7 +252,7 @@ describe('seed 002: a backend lists organizations and operators, and issues oper
     ]) {
       expectError(await ts.api('POST', path, { body }), 400, 'invalid_request');
     }
-    const stranger = await createUser('Quinn');
+    const stranger = await createUser(ts.api, 'Quinn');
     expectError(
       await ts.api('POST', `/v1/organizations/${org.id}/operators/${stranger}/tokens`, { body: {} }),
       404,

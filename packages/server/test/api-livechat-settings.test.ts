@@ -1,8 +1,7 @@
-// Live-chat business hours, availability, widget settings and the widget key over REST.
+// Live-chat widget settings and the widget key over REST, and who may read and change the settings
+// (business hours included).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type {
-  Availability,
-  BusinessHours,
   CreatedTenant,
   Department,
   DepartmentWidget,
@@ -10,50 +9,18 @@ import type {
   OrganizationWidget,
   WidgetSettings,
 } from '@parley/protocol';
-import { createUserWithToken, makeApi, type Api, type ApiResponse } from './support/server.js';
-import { expectError, testClock, uid, useTestServer } from './support/fixtures.js';
+import { createUserWithToken, makeApi } from './support/server.js';
+import { expectError, uid, useTestServer } from './support/fixtures.js';
+import {
+  createBusinessHours,
+  createOrganization,
+  createOrganizationAgent,
+  createOrganizationDepartment,
+  expectField,
+  utc,
+} from './support/organizations.js';
 
-// Monday 23 November 2026, 10:00 UTC. Each reading moves the clock by a millisecond.
-const MONDAY_10 = Date.parse('2026-11-23T10:00:00.000Z');
-const clock = testClock(MONDAY_10);
-const ts = useTestServer(() => undefined, { clock });
-
-const utc = (weekly: { day: number; open: string; close: string }[]) => ({ timeZone: 'UTC', weekly });
-
-async function createOrganization(name: string, api: Api = ts.api): Promise<Organization> {
-  const res = await api<Organization>('POST', '/v1/organizations', { body: { name } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function createDepartment(orgId: string, name: string): Promise<Department> {
-  const res = await ts.api<Department>('POST', `/v1/organizations/${orgId}/departments`, { body: { name } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function createHours(orgId: string, name: string, schedule: unknown): Promise<BusinessHours> {
-  const res = await ts.api<BusinessHours>('POST', `/v1/organizations/${orgId}/business-hours`, {
-    body: { name, schedule },
-  });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-/** A user made an agent of the organization, with a chat token. */
-async function createAgent(orgId: string, status: string): Promise<{ id: string; token: string }> {
-  const user = await createUserWithToken(ts.api, uid('agent'));
-  const res = await ts.api('POST', `/v1/organizations/${orgId}/agents`, {
-    body: { userId: user.id, status },
-  });
-  expect(res.status).toBe(201);
-  return user;
-}
-
-function expectField(response: ApiResponse, field: string): void {
-  expectError(response, 400, 'invalid_request');
-  expect((response.body as { error: { field?: string } }).error.field).toBe(field);
-}
+const ts = useTestServer();
 
 function settings(extra: Partial<WidgetSettings> = {}): WidgetSettings {
   return {
@@ -75,203 +42,12 @@ function settings(extra: Partial<WidgetSettings> = {}): WidgetSettings {
   };
 }
 
-describe('business hours', () => {
-  let org: Organization;
-  beforeAll(async () => {
-    org = await createOrganization('Hours');
-  });
-
-  it('creates, lists, gets, changes and deletes named schedules', async () => {
-    const path = `/v1/organizations/${org.id}/business-hours`;
-    const weekdays = await createHours(org.id, 'Weekdays', {
-      timeZone: 'Europe/Paris',
-      weekly: [1, 2, 3, 4, 5].map((day) => ({ day, open: '09:00', close: '18:00' })),
-      holidays: [{ date: '2026-12-25', name: 'Noël' }],
-    });
-    expect(weekdays).toMatchObject({
-      id: expect.stringMatching(/^bh_/),
-      organizationId: org.id,
-      name: 'Weekdays',
-      schedule: { timeZone: 'Europe/Paris', holidays: [{ date: '2026-12-25', name: 'Noël' }] },
-      updatedAt: weekdays.createdAt,
-    });
-    const night = await createHours(org.id, 'Night', utc([{ day: 6, open: '22:00', close: '02:00' }]));
-    expect(night.schedule.holidays).toEqual([]);
-    expect((await ts.api<{ items: BusinessHours[] }>('GET', path)).body.items).toEqual([weekdays, night]);
-    expect((await ts.api('GET', `${path}/${night.id}`)).body).toEqual(night);
-
-    const renamed = await ts.api<BusinessHours>('PATCH', `${path}/${night.id}`, { body: { name: 'Late' } });
-    expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ name: 'Late', schedule: night.schedule });
-    const moved = await ts.api<BusinessHours>('PATCH', `${path}/${night.id}`, {
-      body: { schedule: utc([{ day: 0, open: '10:00', close: '12:00' }]) },
-    });
-    expect(moved.body).toMatchObject({ name: 'Late', schedule: { weekly: [{ day: 0, open: '10:00' }] } });
-
-    expect((await ts.api('DELETE', `${path}/${night.id}`)).status).toBe(204);
-    for (const method of ['GET', 'DELETE'] as const) {
-      expectError(await ts.api(method, `${path}/${night.id}`), 404, 'business_hours_not_found');
-    }
-    expectError(
-      await ts.api('PATCH', `${path}/${night.id}`, { body: { name: 'X' } }),
-      404,
-      'business_hours_not_found',
-    );
-    const other = await createOrganization('Not the owner');
-    expectError(
-      await ts.api('GET', `/v1/organizations/${other.id}/business-hours/${weekdays.id}`),
-      404,
-      'business_hours_not_found',
-    );
-    expectError(
-      await ts.api('GET', '/v1/organizations/org_nope/business-hours'),
-      404,
-      'organization_not_found',
-    );
-  });
-
-  it('rejects bad schedules with 400 naming the field', async () => {
-    const path = `/v1/organizations/${org.id}/business-hours`;
-    const post = (schedule: unknown, name: unknown = 'X') =>
-      ts.api('POST', path, { body: { name, schedule } });
-    expectField(await post({ timeZone: 'Mars/Olympus', weekly: [] }), 'schedule.timeZone');
-    expectField(await post(utc([{ day: 7, open: '09:00', close: '10:00' }])), 'schedule.weekly[0].day');
-    expectField(await post(utc([{ day: 1, open: '09:00', close: '25:00' }])), 'schedule.weekly[0].close');
-    expectField(
-      await post(
-        utc([
-          { day: 1, open: '09:00', close: '12:00' },
-          { day: 1, open: '11:00', close: '13:00' },
-        ]),
-      ),
-      'schedule.weekly[1]',
-    );
-    expectField(
-      await post({ timeZone: 'UTC', weekly: [], holidays: [{ date: '2026-02-30' }] }),
-      'schedule.holidays[0].date',
-    );
-    expectError(await post(utc([]), ''), 400, 'invalid_request');
-    expectError(await post({ timeZone: 'UTC' }), 400, 'invalid_request');
-    expectError(await post({ ...utc([]), extra: 1 }), 400, 'invalid_request');
-    const hours = await createHours(org.id, 'Valid', utc([]));
-    expectField(
-      await ts.api('PATCH', `${path}/${hours.id}`, {
-        body: { schedule: { timeZone: 'Nowhere', weekly: [] } },
-      }),
-      'schedule.timeZone',
-    );
-    expect((await ts.api('GET', `${path}/${hours.id}`)).body).toEqual(hours);
-  });
-
-  it('attaches schedules to departments of the same organization and detaches them', async () => {
-    const dep = await createDepartment(org.id, 'Sales');
-    const a = await createHours(org.id, 'A', utc([]));
-    const b = await createHours(org.id, 'B', utc([]));
-    const path = `/v1/organizations/${org.id}/departments/${dep.id}/business-hours`;
-    expect((await ts.api<{ items: BusinessHours[] }>('GET', path)).body.items).toEqual([]);
-    const attached = await ts.api<{ items: BusinessHours[] }>('POST', path, {
-      body: { businessHoursId: b.id },
-    });
-    expect(attached.status).toBe(200);
-    expect(attached.body.items.map((h) => h.id)).toEqual([b.id]);
-    await ts.api('POST', path, { body: { businessHoursId: a.id } });
-    const again = await ts.api<{ items: BusinessHours[] }>('POST', path, { body: { businessHoursId: a.id } });
-    expect(again.body.items.map((h) => h.id)).toEqual([a.id, b.id]);
-
-    const foreign = await createHours((await createOrganization('Foreign')).id, 'F', utc([]));
-    const unknown = await ts.api('POST', path, { body: { businessHoursId: foreign.id } });
-    expectError(unknown, 404, 'business_hours_not_found');
-    expect((unknown.body as { error: { field?: string } }).error.field).toBe('businessHoursId');
-    expectError(await ts.api('POST', path, { body: {} }), 400, 'invalid_request');
-    const noDep = `/v1/organizations/${org.id}/departments/dep_nope/business-hours`;
-    expectError(await ts.api('GET', noDep), 404, 'department_not_found');
-    expectError(
-      await ts.api('POST', noDep, { body: { businessHoursId: a.id } }),
-      404,
-      'department_not_found',
-    );
-
-    expect((await ts.api('DELETE', `${path}/${a.id}`)).status).toBe(204);
-    expectError(await ts.api('DELETE', `${path}/${a.id}`), 404, 'business_hours_not_found');
-    // Deleting business hours detaches them everywhere.
-    expect((await ts.api('DELETE', `/v1/organizations/${org.id}/business-hours/${b.id}`)).status).toBe(204);
-    expect((await ts.api<{ items: BusinessHours[] }>('GET', path)).body.items).toEqual([]);
-  });
-});
-
-describe('availability', () => {
-  it('answers open or closed by the hours that apply, with the next change and agents online', async () => {
-    const org = await createOrganization('Open');
-    const sales = await createDepartment(org.id, 'Sales');
-    const support = await createDepartment(org.id, 'Support');
-    const path = `/v1/organizations/${org.id}/availability`;
-    const get = async (query = '') => {
-      const res = await ts.api<Availability>('GET', `${path}${query}`);
-      expect(res.status).toBe(200);
-      return res.body;
-    };
-
-    // No hours anywhere: always open; nobody online yet.
-    expect(await get()).toEqual({ open: true, nextChange: null, agentsOnline: 0 });
-    const ann = await createAgent(org.id, 'online');
-    await createAgent(org.id, 'online');
-    const cid = await createAgent(org.id, 'away');
-    for (const agent of [ann, cid]) {
-      await ts.api('POST', `/v1/organizations/${org.id}/departments/${sales.id}/agents`, {
-        body: { userId: agent.id },
-      });
-    }
-    expect((await get()).agentsOnline).toBe(2);
-    expect((await get(`?departmentId=${sales.id}`)).agentsOnline).toBe(1);
-    expect((await get(`?departmentId=${support.id}`)).agentsOnline).toBe(0);
-
-    const day = await createHours(org.id, 'Day', utc([{ day: 1, open: '09:00', close: '17:00' }]));
-    await createHours(org.id, 'Evening', utc([{ day: 1, open: '17:30', close: '20:00' }]));
-    await ts.api('POST', `/v1/organizations/${org.id}/departments/${sales.id}/business-hours`, {
-      body: { businessHoursId: day.id },
-    });
-    const at = (iso: string, open: boolean) => ({ open, at: iso });
-
-    // Monday 10:00: the organization's hours (either schedule) close at 17:00, reopen at 17:30.
-    expect(await get()).toEqual({
-      open: true,
-      nextChange: at('2026-11-23T17:00:00.000Z', false),
-      agentsOnline: 2,
-    });
-    expect(await get(`?departmentId=${sales.id}`)).toMatchObject({ open: true, agentsOnline: 1 });
-
-    clock.advance(8 * 3_600_000); // Monday 18:00
-    try {
-      // Support has nothing attached: the organization's schedules apply, and Evening is open.
-      expect(await get(`?departmentId=${support.id}`)).toEqual({
-        open: true,
-        nextChange: at('2026-11-23T20:00:00.000Z', false),
-        agentsOnline: 0,
-      });
-      // Sales follows only Day, closed until next Monday.
-      expect(await get(`?departmentId=${sales.id}`)).toEqual({
-        open: false,
-        nextChange: at('2026-11-30T09:00:00.000Z', true),
-        agentsOnline: 1,
-      });
-      clock.advance(3 * 3_600_000); // Monday 21:00
-      expect(await get()).toMatchObject({ open: false, nextChange: at('2026-11-30T09:00:00.000Z', true) });
-    } finally {
-      clock.advance(-11 * 3_600_000);
-    }
-
-    expectError(await ts.api('GET', `${path}?departmentId=dep_nope`), 404, 'department_not_found');
-    expectError(await ts.api('GET', `${path}?departmentId=bad%20id`), 400, 'invalid_request');
-    expectError(await ts.api('GET', `${path}?other=1`), 400, 'invalid_request');
-  });
-});
-
 describe('widget settings', () => {
   let org: Organization;
   let dep: Department;
   beforeAll(async () => {
-    org = await createOrganization('Widget');
-    dep = await createDepartment(org.id, 'Billing');
+    org = await createOrganization(ts.api, 'Widget');
+    dep = await createOrganizationDepartment(ts.api, org.id, 'Billing');
   });
 
   it('gives defaults and a stable server-generated key until settings are saved', async () => {
@@ -417,8 +193,8 @@ describe('widget settings', () => {
   });
 
   it('goes with its department and organization', async () => {
-    const gone = await createOrganization('Gone');
-    const d = await createDepartment(gone.id, 'D');
+    const gone = await createOrganization(ts.api, 'Gone');
+    const d = await createOrganizationDepartment(ts.api, gone.id, 'D');
     const key = (await ts.api<OrganizationWidget>('GET', `/v1/organizations/${gone.id}/widget-settings`)).body
       .widgetKey;
     await ts.api('PUT', `/v1/organizations/${gone.id}/departments/${d.id}/widget-settings`, {
@@ -442,10 +218,10 @@ describe('widget settings', () => {
 
 describe('access', () => {
   it('lets agents of the organization read, API keys and admins write, and nobody else', async () => {
-    const org = await createOrganization('Guarded');
-    const dep = await createDepartment(org.id, 'D');
-    const hours = await createHours(org.id, 'H', utc([]));
-    const agent = await createAgent(org.id, 'online');
+    const org = await createOrganization(ts.api, 'Guarded');
+    const dep = await createOrganizationDepartment(ts.api, org.id, 'D');
+    const hours = await createBusinessHours(ts.api, org.id, 'H', utc([]));
+    const agent = await createOrganizationAgent(ts.api, org.id, 'online');
     const member = await createUserWithToken(ts.api, uid('member'));
     const base = `/v1/organizations/${org.id}`;
     const reads = [
@@ -488,9 +264,9 @@ describe('access', () => {
   });
 
   it("keeps tenant B's key away from tenant A's settings", async () => {
-    const org = await createOrganization('A only');
-    const dep = await createDepartment(org.id, 'D');
-    const hours = await createHours(org.id, 'H', utc([]));
+    const org = await createOrganization(ts.api, 'A only');
+    const dep = await createOrganizationDepartment(ts.api, org.id, 'D');
+    const hours = await createBusinessHours(ts.api, org.id, 'H', utc([]));
     const key = (await ts.api<OrganizationWidget>('GET', `/v1/organizations/${org.id}/widget-settings`)).body
       .widgetKey;
     const created = await ts.api<CreatedTenant>('POST', '/v1/tenants', { body: { name: uid('tenant-b') } });

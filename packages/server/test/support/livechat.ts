@@ -11,6 +11,7 @@ import type {
 import type { ServerConfig } from '../../src/config.js';
 import type { Api, ApiResponse } from './server.js';
 import { uid } from './fixtures.js';
+import { createOrganizationDepartment } from './organizations.js';
 
 export const SITE = 'https://shop.example';
 
@@ -114,12 +115,8 @@ export function manyVisitorRequests(config: ServerConfig): void {
   config.limits.visitorRequestsPerMinute = 1_000_000;
 }
 
-export async function createDepartment(api: Api, widget: Widget, name = uid('dep')): Promise<Department> {
-  const res = await api<Department>('POST', `/v1/organizations/${widget.org.id}/departments`, {
-    body: { name },
-  });
-  expect(res.status).toBe(201);
-  return res.body;
+export function createDepartment(api: Api, widget: Widget, name = uid('dep')): Promise<Department> {
+  return createOrganizationDepartment(api, widget.org.id, name);
 }
 
 /** Starts (or resumes) the visitor's conversation; asserts 200 or 201. */
