@@ -1,9 +1,17 @@
 /// <reference lib="dom" />
 import type { StartConversationClient } from '@parley/protocol';
 
-// The server's checks (protocol's StartConversationClient), repeated so that a value it would
-// refuse is left out here: a strange time zone or location must never stop a visitor's chat.
-const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+/**
+ * The server's checks (protocol's StartConversationClient), applied here too so that a value it
+ * would refuse is left out: a strange time zone or location must never stop a visitor's chat.
+ * Written again rather than imported: the protocol's copies would bring the whole limits table
+ * into the visitor's download. A test holds them equal to the protocol's.
+ */
+export const CLIENT_CHECKS = {
+  timeZone: /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/,
+  timeZoneLength: 64,
+  locationLength: 200,
+};
 // eslint-disable-next-line no-control-regex -- control characters are what this removes
 const CONTROL = /[\u0000-\u001f\u007f]+/g;
 
@@ -21,9 +29,13 @@ export function clientInfo(siteLocation: string | undefined): StartConversationC
     timeZone = undefined;
   }
   const location =
-    typeof siteLocation === 'string' ? siteLocation.replace(CONTROL, ' ').trim().slice(0, 200).trim() : '';
+    typeof siteLocation === 'string'
+      ? siteLocation.replace(CONTROL, ' ').trim().slice(0, CLIENT_CHECKS.locationLength).trim()
+      : '';
   return {
-    ...(typeof timeZone === 'string' && timeZone.length <= 64 && TIME_ZONE.test(timeZone) && { timeZone }),
+    ...(typeof timeZone === 'string' &&
+      timeZone.length <= CLIENT_CHECKS.timeZoneLength &&
+      CLIENT_CHECKS.timeZone.test(timeZone) && { timeZone }),
     ...(location !== '' && { location }),
   };
 }
